@@ -1,0 +1,236 @@
+"""Stage 2, clean: HTML to text, a normalized view of the text, and boilerplate removal.
+
+The article's *stored text* is what offsets and evidence point into. Matching runs on a
+*view* of it: traditional characters mapped to simplified (JioNLP's character table),
+full-width forms folded to half-width, reading aids such as "萬(wàn)" dropped. The view
+keeps, for each of its characters, the offset of the stored character it came from.
+
+Cleaning never deletes from the view: boilerplate lines and repeated lead paragraphs are
+overwritten with spaces, so every offset stays valid and numbers in them match nothing.
+"""
+from __future__ import annotations
+
+import html as htmlmod
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+
+from .rules import Boilerplate
+from .quiet import quiet
+
+# ---------------------------------------------------------------- HTML to text
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "header", "iframe", "form", "select", "button"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
+               "ul", "ol", "dd", "dt", "blockquote", "title", "td"}
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title: str | None = None
+        self._in_title = False
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        if tag == "title":
+            self._in_title = True
+        if tag == "meta":
+            a = dict(attrs)
+            key = (a.get("name") or a.get("property") or a.get("itemprop") or "").lower()
+            if key and a.get("content"):
+                self.meta[key] = a["content"]
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP_TAGS and self.skip:
+            self.skip -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title = (self.title or "") + data.strip()
+            return
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
+    """Visible text of a page, one block per line, plus its <meta> fields (and <title>)."""
+    p = _TextParser()
+    try:
+        p.feed(markup)
+        p.close()
+    except Exception:  # html.parser is lenient; a truly broken page falls back to tag stripping
+        return re.sub(r"<[^>]+>", "\n", htmlmod.unescape(markup)), {}
+    text = "".join(p.parts)
+    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", ln).strip() for ln in text.splitlines()]
+    out = "\n".join(ln for ln in lines if ln)
+    meta = dict(p.meta)
+    if p.title:
+        meta["html_title"] = p.title
+    body = out
+    if meta.get("html_title") and not body.startswith(meta["html_title"]):
+        # a page's <title> often carries the headline; offer it as the first line
+        pass
+    return body, meta
+
+
+# ---------------------------------------------------------------- normalized view
+
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[str, str]:
+    """JioNLP's traditional→simplified character table, restricted to 1:1 characters."""
+    with quiet():
+        from jionlp.dictionary.dictionary_loader import traditional_simplified_loader
+
+    table = traditional_simplified_loader("tra2sim_char.txt")
+    out = {k: v for k, v in table.items() if len(k) == 1 and len(v) == 1}
+    # JioNLP maps these to rarer variants; police text wants the common simplified form.
+    out.update({"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台", "著": "着"})
+    return out
+
+
+def _fold_char(ch: str, t2s: dict[str, str]) -> str:
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:
+        return chr(o - 0xFEE0)
+    if ch in "\u3000\xa0\t\r":
+        return " "
+    if ch in "。":
+        return ch
+    return t2s.get(ch, ch)
+
+
+@dataclass
+class View:
+    """The matching view of a stored text: `text[i]` came from `stored[index[i]]`."""
+
+    stored: str
+    text: str
+    index: list[int] = field(repr=False)
+
+    def to_stored(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the view to the stored text."""
+        if start >= len(self.index):
+            return len(self.stored), len(self.stored)
+        s = self.index[start]
+        e = self.index[end - 1] + 1 if end > start else s
+        return s, e
+
+    def stored_span(self, start: int, end: int) -> str:
+        s, e = self.to_stored(start, end)
+        return self.stored[s:e]
+
+
+def make_view(stored: str) -> View:
+    t2s = _t2s_table()
+    chars: list[str] = []
+    index: list[int] = []
+    drop = {m.start(): m.end() for m in _PINYIN.finditer(stored)}
+    i, n = 0, len(stored)
+    while i < n:
+        if i in drop:
+            i = drop[i]
+            continue
+        chars.append(_fold_char(stored[i], t2s))
+        index.append(i)
+        i += 1
+    return View(stored=stored, text="".join(chars), index=index)
+
+
+# ---------------------------------------------------------------- boilerplate and repeats
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str]]:
+    """Spans of `text` (the view) that are page furniture, each with the reason."""
+    out = []
+    spans = line_spans(text)
+    in_tail = False
+    for s, e in spans:
+        line = text[s:e]
+        if not line.strip():
+            continue
+        if not in_tail and rules.tail_re.search(line):
+            in_tail = True
+        if in_tail:
+            out.append((s, e, "page footer"))
+            continue
+        m = rules.line_re.search(line)
+        if m:
+            out.append((s, e, f"boilerplate ({m.group(0).strip()[:12]})"))
+    return out
+
+
+_LEAD_PREFIX = re.compile(r"^[^,,。]{0,30}?(\d{1,2}月\d{1,2}日)?[电讯]\s*(\([^)]{0,60}\))?\s*|^[^::,,]{1,12}[::]")
+
+
+def _core(paragraph: str) -> str:
+    p = paragraph.strip()
+    p = _LEAD_PREFIX.sub("", p, count=1)
+    return re.sub(r"\s+", "", p)
+
+
+def repeated_paragraphs(text: str, skip: set[int]) -> list[tuple[int, int, str]]:
+    """Later paragraphs whose text (after any dateline) repeats an earlier one: counted once."""
+    out = []
+    seen: list[str] = []
+    for s, e in line_spans(text):
+        if s in skip or e - s < 20:
+            continue
+        core = _core(text[s:e])
+        if len(core) < 20:
+            continue
+        if any(core == c or (len(core) >= 40 and (core in c or c in core)) for c in seen):
+            out.append((s, e, "repeats an earlier paragraph"))
+        else:
+            seen.append(core)
+    return out
+
+
+@dataclass
+class Cleaned:
+    """The view with furniture blanked out, and what was removed (for `explain`)."""
+
+    view: View
+    body: str  # same length as view.text; removed spans are spaces
+    removed: list[tuple[int, int, str]]
+
+    def body_text(self) -> str:
+        """The article as the extractor sees it, for people: non-blank lines only."""
+        return "\n".join(ln.strip() for ln in self.body.split("\n") if ln.strip())
+
+
+def clean(stored: str, rules: Boilerplate) -> Cleaned:
+    view = make_view(stored)
+    removed = boilerplate_lines(view.text, rules)
+    removed += repeated_paragraphs(view.text, {s for s, _, _ in removed})
+    chars = list(view.text)
+    for s, e, _ in removed:
+        chars[s:e] = " " * (e - s)
+    return Cleaned(view=view, body="".join(chars), removed=sorted(removed))
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)

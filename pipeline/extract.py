@@ -1,0 +1,95 @@
+"""Stage 4, extract: one article (and the loaded rules) in, its SCHEMA record out.
+
+`extract(raw, rules)` is a pure function, so it runs unchanged in a process pool or on a
+cluster. `analyse` returns the intermediate results too, for `explain` and the tests.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .activities import Mention, find_activities
+from .clean import Cleaned, clean, html_to_text
+from .meta import published as find_published
+from .meta import region_and_agency, source, title
+from .models import Activity, Article, Metric, RawDoc, Region
+from .rules import Rules
+from .segment import segment
+from .tallies import Finding, find_tallies
+
+
+@dataclass
+class Analysis:
+    article: Article
+    stored: str
+    cleaned: Cleaned
+    findings: list[Finding]
+    mentions: list[Mention]
+    doc: object  # the spaCy Doc of the cleaned body
+
+
+def stored_text(raw: RawDoc) -> str:
+    """The text offsets point into: the file's text, or the visible text of an HTML page."""
+    if not raw.is_html:
+        return raw.text.replace("\r\n", "\n").replace("\r", "\n")
+    text, meta = html_to_text(raw.text)
+    head = meta.get("html_title")
+    if head and head not in text[:300]:
+        text = head + "\n" + text
+    pub = meta.get("article:published_time") or meta.get("pubdate") or meta.get("publishdate")
+    if pub:
+        text = f"发布时间:{pub}\n" + text
+    return text
+
+
+def analyse(raw: RawDoc, rules: Rules) -> Analysis:
+    stored = stored_text(raw)
+    c = clean(stored, rules.boilerplate)
+    doc = segment(c.body, rules.userdict)
+    pub = find_published(c, raw.published)
+    head = title(c)
+    guess = region_and_agency(c, rules.metadata, head)
+    findings = find_tallies(c.body, rules.tallies)
+    mentions = find_activities(c.body, rules.activities, pub)
+    metrics = _metrics(c, doc, findings, mentions)
+    acts = [Activity(name=c.view.stored_span(*m.name_span), type=m.type, start=m.start, end=m.end) for m in mentions]
+    article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
+                      region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
+                      url=raw.url, path=raw.path)
+    return Analysis(article, stored, c, findings, mentions, doc)
+
+
+def extract(raw: RawDoc, rules: Rules) -> Article:
+    return analyse(raw, rules).article
+
+
+def _activity_for(pos: int, mentions: list[Mention], names: list[str]) -> Optional[str]:
+    before = [i for i, m in enumerate(mentions) if m.name_span[0] <= pos]
+    if before:
+        return names[before[-1]]
+    return names[0] if names else None
+
+
+def _metrics(c: Cleaned, doc, findings: list[Finding], mentions: list[Mention]) -> list[Metric]:
+    names = [c.view.stored_span(*m.name_span) for m in mentions]
+    seen: set[tuple] = set()
+    out: list[Metric] = []
+    for f in findings:
+        if not f.is_tally:
+            continue
+        m = Metric(category=f.category, value=f.q.value, unit=f.q.unit, approx=f.q.approx, breakdown=f.breakdown,
+                   activity=_activity_for(f.q.start, mentions, names), rule=f.rule)
+        if m.key() in seen:
+            continue
+        seen.add(m.key())
+        s, e = f.evidence
+        span = doc.char_span(s, e, alignment_mode="expand") if doc is not None else None
+        if span is not None:
+            s, e = span.start_char, span.end_char
+        s, e = c.view.to_stored(s, e)
+        m.evidence = c.view.stored[s:e].strip()
+        m.start, m.end = c.view.to_stored(f.q.num_start, f.q.end)
+        if float(m.value).is_integer():
+            m.value = int(m.value)
+        out.append(m)
+    return out

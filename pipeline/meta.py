@@ -1,0 +1,249 @@
+"""Metadata of one article: title, published, source, agency, region.
+
+Kept apart from text cleaning (as trafilatura does): these functions read the cleaned view,
+including the page furniture that cleaning blanked, since date lines and 来源 lines live
+there. Returned names are spans of the stored text (traditional characters stay as written).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Optional
+
+from .clean import Cleaned, line_spans
+from .regions import MUNICIPALITIES, Place, gazetteer
+from .rules import MetadataRules
+
+_DATELINE = re.compile(r"(?:^|[\s)】\]|])[^\s,。]{0,24}?(\d{1,2})月(\d{1,2})日(?:[电讯])")
+_BODY_MARK = re.compile(r"[讯电][\s(（【]|本报讯|^\s*[一二三四五六七八九十]是")
+_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?!\d)")
+_NOT_PUBLISHED = re.compile(r"归档|抓取|采集|存档|archive", re.I)
+
+
+@dataclass
+class Lines:
+    spans: list[tuple[int, int]]
+    view: str
+    body: str
+    body_start: int  # index of the first body line
+
+    def text(self, i: int) -> str:
+        s, e = self.spans[i]
+        return self.view[s:e]
+
+    def removed(self, i: int) -> bool:
+        s, e = self.spans[i]
+        return not self.body[s:e].strip() and bool(self.view[s:e].strip())
+
+
+def _lines(c: Cleaned) -> Lines:
+    spans = line_spans(c.view.text)
+    start = len(spans)
+    for i, (s, e) in enumerate(spans):
+        line = c.body[s:e].strip()
+        if not line:
+            continue
+        if len(line) >= 60 or _BODY_MARK.search(line) or line.endswith("。"):
+            start = i
+            break
+    return Lines(spans, c.view.text, c.body, start)
+
+
+def _valid(y: int, m: int, d: int) -> Optional[str]:
+    if 1990 <= y <= 2035 and 1 <= m <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return None
+
+
+def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
+    """The page's date line (header lines and furniture, never body text); else None."""
+    if hint:
+        m = _YMD.search(hint)
+        if m:
+            return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    ls = _lines(c)
+    order = list(range(0, min(ls.body_start + 1, len(ls.spans)))) + [i for i in range(ls.body_start + 1, len(ls.spans)) if ls.removed(i)]
+    for i in order:
+        line = ls.text(i)
+        if _NOT_PUBLISHED.search(line):
+            continue
+        if i == ls.body_start and not ls.removed(i):
+            line = line[:40]  # a first body line may carry the date before its dateline
+        for m in _YMD.finditer(line):
+            v = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if v:
+                return v
+        for m in _DMY.finditer(line):
+            v = _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if v:
+                return v
+    return None
+
+
+_TITLE_BAD = re.compile(r"。|^[|@#!]|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]")
+
+
+def title(c: Cleaned) -> Optional[str]:
+    """The headline: the last short line of the page header, before the body begins."""
+    ls = _lines(c)
+    for i, (s, e) in enumerate(ls.spans):
+        m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
+        if m:
+            return c.view.stored_span(s + m.start(1), s + m.end(1)).strip()
+    best = None
+    for i in range(0, ls.body_start):
+        s, e = ls.spans[i]
+        line = c.body[s:e].strip()
+        if not line or ls.removed(i) or not (5 <= len(line) <= 60) or _TITLE_BAD.search(line):
+            continue
+        off = c.body.index(line, s)
+        best = c.view.stored_span(off, off + len(line))
+    return best
+
+
+def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
+    outlet = re.compile(rules.source_outlet)
+    reject = re.compile(rules.source_reject)
+    text = c.view.text
+    for m in re.finditer(r"(?:来源|稿源|本文来源)\s*[::]\s*([^\s|•·,,【\[]+)", text):
+        name = m.group(1).strip()
+        name = re.split(r"作者|点击|阅读|浏览|时间|发布|编辑|记者", name)[0]
+        if 2 <= len(name) <= 20 and outlet.search(name) and not reject.search(name):
+            return c.view.stored_span(m.start(1), m.start(1) + len(name))
+    ls = _lines(c)
+    if ls.body_start < len(ls.spans):
+        s, e = ls.spans[ls.body_start]
+        line = text[s:e]
+        m = re.match(r"\s*(?:[\[【][^\]】]*[\]】])?\s*([\u4e00-\u9fa5]{2,12}?(?:网|报|在线|之窗|频道|台))(?:[\u4e00-\u9fa5]{0,4}?\d{1,2}月\d{1,2}日)?[电讯]", line)
+        if m and not m.group(1).startswith("本"):
+            return c.view.stored_span(s + m.start(1), s + m.end(1))
+        if re.match(r"\s*本报讯", line):
+            for i in range(0, ls.body_start):
+                pm = re.match(r"\s*([\u4e00-\u9fa5]{2,10}(?:报|刊))\s", text[ls.spans[i][0]:ls.spans[i][1]])
+                if pm:
+                    s0 = ls.spans[i][0]
+                    return c.view.stored_span(s0 + pm.start(1), s0 + pm.end(1))
+    return None
+
+
+# ------------------------------------------------------------------ region and agency
+
+@dataclass
+class RegionGuess:
+    region: Optional[dict]
+    agency: Optional[str]
+
+
+def _lineage_ok(p: Place, q: Place) -> bool:
+    """q lies within p (or is p)."""
+    if p.level == "province":
+        return q.province == p.province
+    if p.level == "city":
+        return q.province == p.province and q.city == p.city
+    return q.adcode == p.adcode
+
+
+def region_and_agency(c: Cleaned, rules: MetadataRules, title_text: Optional[str]) -> RegionGuess:
+    gz = gazetteer(frozenset(rules.not_place_names))
+    police = re.compile(rules.police_after)
+    text = c.body
+    lead_end = _lead_end(text)
+    scores: dict[Place, float] = defaultdict(float)
+    police_bound: dict[Place, float] = defaultdict(float)
+    occurrences = gz.find(text)
+    names_seen = {n for _, _, n, _ in occurrences}
+    for s, e, name, cands in occurrences:
+        bound = bool(police.match(text, e))
+        early = s < lead_end
+        weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
+        picks = _disambiguate(cands, names_seen, gz)
+        for p in picks:
+            scores[p] += weight / len(picks)
+            if bound:
+                police_bound[p] += weight / len(picks)
+    national = _national_score(text, lead_end)
+    if national and national >= max(police_bound.values(), default=0):
+        return RegionGuess({"level": "national", "province": None, "city": None, "county": None, "adcode": None}, "公安部")
+    if not scores:
+        return RegionGuess(None, _agency_generic(text))
+    pool = police_bound or scores
+    best = max(pool, key=lambda p: (pool[p], scores[p], -_rank(p)))
+    # the most specific police-bound place inside the best one (邵阳隆回县公安局 → 隆回县)
+    inner = [p for p in police_bound if p != best and _lineage_ok(best, p) and _rank(p) > _rank(best)]
+    if inner:
+        best = max(inner, key=lambda p: (police_bound[p], _rank(p)))
+    # a province-wide story: 全省/省公安厅 with the province named and no local police body
+    if best.level != "province" and re.search(r"全省|省公安厅|省厅", text[:lead_end]) and not police_bound:
+        prov = gz.province(best.province)
+        if prov:
+            best = prov
+    region = best.region()
+    return RegionGuess(region, _agency(c, rules, best, region))
+
+
+def _lead_end(text: str) -> int:
+    """End of the title and first two body paragraphs: where the agency is usually named."""
+    seen = 0
+    for s, e in line_spans(text):
+        if len(text[s:e].strip()) >= 30:
+            seen += 1
+            if seen == 2:
+                return e
+    return len(text)
+
+
+def _rank(p: Place) -> int:
+    return {"province": 0, "city": 1, "county": 2}[p.level]
+
+
+def _disambiguate(cands: list[Place], names_seen: set[str], gz) -> list[Place]:
+    if len(cands) == 1:
+        return cands
+    supported = [p for p in cands if (p.city and any(n in names_seen for n in _short(p.city))) or any(n in names_seen for n in _short(p.province))]
+    supported = [p for p in supported if p.level != "province"] or supported
+    return supported or cands
+
+
+def _short(name: str) -> set[str]:
+    out = {name}
+    for suf in ("省", "市", "自治区", "自治州", "地区"):
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            out.add(name[: -len(suf)])
+    return out
+
+
+def _national_score(text: str, lead_end: int) -> float:
+    lead = text[:lead_end]
+    if "公安部" not in lead and not re.search(r"全国(?:公安|各地)|各地公安", lead):
+        return 0.0
+    return 2.0 * lead.count("公安部") + 3.0 * len(re.findall(r"全国(?:公安|各地)|各地公安", lead)) + lead.count("全国")
+
+
+def _agency_generic(text: str) -> Optional[str]:
+    m = re.search(r"公安部", text)
+    return "公安部" if m else None
+
+
+def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str:
+    full = re.compile(rules.agency_full)
+    want = _constructed(place, region)
+    for m in full.finditer(c.body):
+        name = m.group(0)
+        if name == want or (len(name) > len(want) and name.endswith(want)):
+            s = m.end() - len(want)
+            return c.view.stored_span(s, m.end())
+    return want
+
+
+def _constructed(place: Place, region: dict) -> str:
+    if region["level"] == "province":
+        return region["province"] + ("公安局" if region["province"] in MUNICIPALITIES else "公安厅")
+    if region["level"] == "city":
+        return region["city"] + "公安局"
+    county = region["county"]
+    city = region.get("city")
+    if county.endswith("区") and city:
+        return f"{city}公安局{county[:-1]}分局"
+    return county + "公安局"

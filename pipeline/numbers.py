@@ -1,0 +1,119 @@
+"""Numbers as Chinese writes them in tallies: 268, 1.52亿, 1600余, 近两万, 三百余, 百余.
+
+`find_quantities` scans the cleaned view for number + hedge + classifier and returns every
+candidate with its value, unit and hedge, or with the reason it is not a tally (a date, an
+ordinal, a phone number …), so that `explain` can show both. Chinese numerals go through cn2an.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import cn2an
+
+from .rules import NumberSyntax
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+CN_ALL = CN_DIGITS + "十百千万亿"
+
+
+@dataclass
+class Quantity:
+    start: int  # view offset of the number (or its hedge)
+    num_start: int
+    end: int  # just past the unit
+    value: Optional[float]
+    unit: Optional[str]
+    approx: bool
+    chinese: bool
+    reason: Optional[str] = None  # why it is not a tally; None when it is a candidate
+    raw: str = ""
+
+
+@lru_cache(maxsize=8)
+def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> re.Pattern:
+    unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    pre = "|".join(sorted(map(re.escape, before), key=len, reverse=True))
+    post = "|".join(sorted(map(re.escape, after), key=len, reverse=True))
+    return re.compile(
+        rf"(?P<pre>{pre})?"
+        rf"(?P<num>\d+(?:\.\d+)?|[{CN_ALL}]+)"
+        rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}]))?(?P<h2>{post})?"
+        rf"(?P<unit>{unit_alt})?"
+    )
+
+
+def parse_number(num: str, mag: str | None) -> Optional[float]:
+    try:
+        if num[0].isdigit():
+            v = float(num)
+        else:
+            if num in {"百", "千", "万", "亿"}:
+                v = {"百": 100, "千": 1000, "万": 10000, "亿": 100000000}[num]
+            else:
+                v = float(cn2an.cn2an(num, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+    if mag == "万":
+        v *= 10000
+    elif mag == "亿":
+        v *= 100000000
+    return round(v, 6)
+
+
+def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
+    pat = _pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after))
+    people = re.compile(syntax.people_nouns)
+    threshold = re.compile(syntax.threshold_after)
+    out: list[Quantity] = []
+    for m in pat.finditer(text):
+        num = m.group("num")
+        chinese = not num[0].isdigit()
+        ns, ne = m.start("num"), m.end("num")
+        unit = m.group("unit")
+        end = m.end()
+        q = Quantity(start=m.start(), num_start=ns, end=end, value=None, unit=unit,
+                     approx=bool(m.group("pre") or m.group("h1") or m.group("h2")), chinese=chinese, raw=m.group(0))
+        before = text[max(0, ns - 1):ns]
+        after = text[end:end + 4]
+        q.value = parse_number(num, m.group("mag"))
+        if q.value is None:
+            q.reason = "not a number"
+        elif chinese and not _chinese_ok(num, m, text):
+            q.reason = "word containing a numeral"
+        elif before in {"第"}:
+            q.reason = "ordinal (第…)"
+        elif re.match(r"[A-Za-z\-_/·•.@#]", before) or re.match(r"[\-_·•/@]|\.\d|[A-Za-z]", text[m.end("num"):m.end("num") + 2]):
+            q.reason = "code, phone number or name with a number"
+        elif not unit:
+            if m.group("mag") and people.match(text, end):
+                q.unit = "人"
+            else:
+                q.reason = "no classifier after the number"
+        if q.reason is None and unit:
+            block = syntax.not_after_unit.get(unit)
+            if block and re.match(block, after):
+                q.reason = f"duration or date ({unit}{after[:2]})"
+        if q.reason is None and threshold.match(text, end):
+            q.reason = "threshold or amount involved (…以上/以下)"
+        if q.reason is None and q.unit and q.value is not None and "." in num and not m.group("mag") and q.value != int(q.value) and q.unit not in {"克", "公斤", "千克", "吨", "元", "万元", "亿元"}:
+            q.reason = "decimal count (a version, rate or code)"
+        out.append(q)
+    return out
+
+
+def _chinese_ok(num: str, m: re.Match, text: str) -> bool:
+    """Chinese numerals count only where they read as a quantity, not inside a word."""
+    if not any(c in num for c in CN_DIGITS + "十") and not (m.group("pre") or m.group("h1") or m.group("h2")):
+        return False  # bare 万/千/百 (千家万户, 百日) unless hedged (近万份, 百余人次)
+    if num[0] in "十百千万亿" and len(num) == 1 and not (m.group("pre") or m.group("h1") or m.group("h2")):
+        return False
+    prev = text[m.start() - 1:m.start()] if m.start() else ""
+    if num in {"一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十"} and not m.group("h1"):
+        # a single small numeral is a tally only at the end of a noun-first item (部督案件两起、)
+        nxt = text[m.end():m.end() + 1]
+        if not (nxt == "" or nxt in ",、;。:)") or not prev or prev in ",、;。:( \n":
+            return False
+    return True

@@ -1,0 +1,121 @@
+"""Stage 1, read: find article files and decode them into `RawDoc`s.
+
+A path is a file or a folder (searched recursively). `.txt` and `.html`/`.htm` files are
+one article each; `.jsonl` files hold one article per line (`id` and `text` or `html`,
+optional `url`, `published`). Encodings (UTF-8 with or without BOM, GB18030/GBK, Big5)
+are detected with charset-normalizer. Problems come back as `ReadError`s naming the
+file and line, never as exceptions, so one bad file never stops a batch.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator, Union
+
+from charset_normalizer import from_bytes
+
+from .models import RawDoc, ReadError
+
+SUFFIXES = {".txt", ".html", ".htm", ".jsonl"}
+MAX_BYTES = 20 * 1024 * 1024
+# Tried in order before falling back to detection: most Chinese pages are one of these.
+LIKELY_ENCODINGS = ("utf-8", "gb18030", "big5")
+
+
+def find_files(paths: list[Union[str, Path]]) -> tuple[list[Path], list[ReadError]]:
+    """Expand files and folders into a sorted list of article files."""
+    files: list[Path] = []
+    errors: list[ReadError] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        elif p.is_file():
+            files.append(p)
+        else:
+            errors.append(ReadError(path=str(p), reason="no such file or folder"))
+    return files, errors
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes to text: BOM, then strict UTF-8/GB18030/Big5, then charset-normalizer."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if b"\x00" in data[:4096]:
+        raise ValueError("binary file (contains NUL bytes), not text")
+    for enc in LIKELY_ENCODINGS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc != "utf-8" and _looks_wrong(text):
+            continue
+        return text, enc
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("cannot decode: not UTF-8, GBK/GB18030 or Big5 text")
+    return str(best), best.encoding
+
+
+def _looks_wrong(text: str) -> bool:
+    """A strict decode can still succeed on the wrong codec; reject text with private-use or odd chars."""
+    if not text:
+        return False
+    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    return odd > max(2, len(text) // 200)
+
+
+def read_path(path: Path) -> Iterator[Union[RawDoc, ReadError]]:
+    """Yield the articles of one file, or errors for what could not be read."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            yield ReadError(path=where, reason=f"file is {size // (1024 * 1024)} MB, over the 20 MB limit")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield ReadError(path=where, reason=f"cannot read: {exc.strerror or exc}")
+        return
+    if not data.strip():
+        yield ReadError(path=where, reason="empty file")
+        return
+    try:
+        text, enc = decode(data)
+    except ValueError as exc:
+        yield ReadError(path=where, reason=str(exc))
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, text)
+        return
+    yield RawDoc(doc_id=path.stem, path=where, text=text, is_html=suffix in {".html", ".htm"}, encoding=enc)
+
+
+def _read_jsonl(path: Path, text: str) -> Iterator[Union[RawDoc, ReadError]]:
+    where = str(path)
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ReadError(path=where, line=n, reason=f"not a JSON object: {exc.msg}")
+            continue
+        if not isinstance(obj, dict):
+            yield ReadError(path=where, line=n, reason="line is JSON but not an object")
+            continue
+        body = obj.get("text") if isinstance(obj.get("text"), str) else obj.get("html")
+        doc_id = obj.get("id")
+        if doc_id is None or not isinstance(body, str) or not body.strip():
+            yield ReadError(path=where, line=n, reason="needs an 'id' and a non-empty 'text' or 'html'")
+            continue
+        published = obj.get("published") if isinstance(obj.get("published"), str) else None
+        yield RawDoc(doc_id=str(doc_id), path=where, line=n, text=body, is_html="text" not in obj or not isinstance(obj.get("text"), str),
+                     url=obj.get("url") if isinstance(obj.get("url"), str) else None, published=published, encoding="utf-8")
+
+
+def read_all(paths: list[Union[str, Path]]) -> Iterator[Union[RawDoc, ReadError]]:
+    files, errors = find_files(paths)
+    yield from errors
+    for f in files:
+        yield from read_path(f)

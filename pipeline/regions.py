@@ -1,0 +1,102 @@
+"""Place names to official regions (GB/T 2260 adcodes), from JioNLP's administrative data.
+
+`Gazetteer` indexes every province, city and county of JioNLP's `china_location` table by
+its full name and its short forms (鱼台县 and 鱼台), so that "鱼台公安局" resolves to
+山东省 / 济宁市 / 鱼台县 / 370827. Nothing here is a hand-made list of places.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .quiet import quiet
+
+MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+# suffixes that JioNLP's short forms drop; used to derive more short forms (内蒙古自治区 → 内蒙古)
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区", "新区",
+             "省", "市", "县", "区", "旗", "盟")
+
+
+@dataclass(frozen=True)
+class Place:
+    level: str  # province | city | county
+    name: str
+    adcode: str
+    province: str
+    city: Optional[str]
+    county: Optional[str]
+
+    def region(self) -> dict:
+        if self.province in MUNICIPALITIES:
+            adcode = self.adcode if self.level == "county" else self.adcode[:2] + "0000"
+            if self.level == "county":
+                return {"level": "county", "province": self.province, "city": self.province, "county": self.county, "adcode": adcode}
+            return {"level": "province", "province": self.province, "city": None, "county": None, "adcode": adcode}
+        return {"level": self.level, "province": self.province, "city": self.city if self.level != "province" else None,
+                "county": self.county if self.level == "county" else None, "adcode": self.adcode}
+
+
+def _aliases(full: str, alias) -> set[str]:
+    names = {full}
+    for a in ([alias] if isinstance(alias, str) else list(alias or [])):
+        if a and len(a) >= 2:
+            names.add(a)
+    for suf in _SUFFIXES:
+        if full.endswith(suf) and len(full) - len(suf) >= 2:
+            names.add(full[: -len(suf)])
+            break
+    # ethnic-autonomous names: 围场满族蒙古族自治县 → 围场; 黔东南苗族侗族自治州 → 黔东南
+    m = re.match(r"^(.{2,4}?)(?:[^族]{1,4}族)+自治[县州旗]$", full)
+    if m:
+        names.add(m.group(1))
+    return names
+
+
+class Gazetteer:
+    def __init__(self, not_names: frozenset[str] = frozenset()) -> None:
+        with quiet():
+            from jionlp.dictionary.dictionary_loader import china_location_loader
+
+        self.not_names = not_names
+        self.by_name: dict[str, list[Place]] = {}
+        self.by_code: dict[str, Place] = {}
+        data = china_location_loader()
+        for prov, pv in data.items():
+            self._add(Place("province", prov, pv["_admin_code"], prov, None, None), _aliases(prov, pv.get("_alias")))
+            for city, cv in pv.items():
+                if city.startswith("_"):
+                    continue
+                if city.endswith("直辖县级行政区划") or city.endswith("直辖行政区划"):
+                    city = None
+                elif prov not in MUNICIPALITIES:
+                    self._add(Place("city", city, cv["_admin_code"], prov, city, None), _aliases(city, cv.get("_alias")))
+                for county, kv in cv.items():
+                    if county.startswith("_"):
+                        continue
+                    self._add(Place("county", county, kv["_admin_code"], prov, city, county), _aliases(county, kv.get("_alias")))
+        names = sorted(self.by_name, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, names)))
+
+    def _add(self, place: Place, names: set[str]) -> None:
+        self.by_code[place.adcode] = place
+        for n in names:
+            if n in self.not_names and n != place.name:
+                continue
+            self.by_name.setdefault(n, []).append(place)
+
+    def find(self, text: str):
+        """Every place-name occurrence in `text`: (start, end, name, candidates)."""
+        return [(m.start(), m.end(), m.group(0), self.by_name[m.group(0)]) for m in self.pattern.finditer(text)]
+
+    def province(self, name: str) -> Optional[Place]:
+        for p in self.by_name.get(name, []):
+            if p.level == "province":
+                return p
+        return None
+
+
+@lru_cache(maxsize=2)
+def gazetteer(not_names: frozenset[str] = frozenset()) -> Gazetteer:
+    return Gazetteer(not_names)

@@ -1,0 +1,252 @@
+"""Rule files under `rules/`: loaded, validated by pydantic, compiled once.
+
+Rules are data. Each YAML file is checked on load; a bad file raises `RuleError` naming
+the file and the reason, which the CLI prints as one line. `Rules.version` is a hash of
+all rule files, stored with every article so that a rules edit can trigger re-extraction.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .models import ACTIVITY_TYPES, CATEGORIES
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+class RuleError(Exception):
+    """A rule file is missing, not YAML, or not of the expected shape."""
+
+
+def _check_regex(v: Optional[str]) -> Optional[str]:
+    if v is None:
+        return v
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {v!r}: {exc}") from exc
+    return v
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    category: str
+    value: float
+    unit: str
+    approx: Optional[bool] = None
+    breakdown: Optional[bool] = None
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    expect: list[Expected] = []
+
+
+class TallyRule(BaseModel):
+    """Decides the category of a number+unit from the governing verb and the counted noun.
+
+    `verb` is matched against the nearest verb before the number (a verb governs the list of
+    items after it); `noun` against the noun phrase counted (right after the unit, or before
+    the number); `units` limits the classifier. A `decisive` verb rule wins over nouns
+    (逮捕涉毒嫌疑人 is a detention, not a suspect count).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    category: str
+    verb: Optional[str] = None
+    noun: Optional[str] = None
+    units: Optional[list[str]] = None
+    decisive: bool = False
+    follows_tally: bool = False
+    note: Optional[str] = None
+    examples: list[Example] = Field(min_length=1)
+    counter_examples: list[Example] = Field(min_length=1)
+
+    _v = field_validator("verb", "noun")(_check_regex)
+
+    @field_validator("category")
+    @classmethod
+    def _cat(cls, v: str) -> str:
+        if v not in CATEGORIES:
+            raise ValueError(f"unknown category {v!r}; one of {', '.join(CATEGORIES)}")
+        return v
+
+    @cached_property
+    def verb_re(self):
+        return re.compile(self.verb) if self.verb else None
+
+    @cached_property
+    def noun_re(self):
+        return re.compile(self.noun) if self.noun else None
+
+
+class NumberSyntax(BaseModel):
+    """How numbers, hedges and classifiers are written (tallies.yaml `syntax:`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    units: list[str]
+    people_nouns: str
+    hedges_before: list[str]
+    hedges_after: list[str]
+    not_after_unit: dict[str, str] = {}
+    verbs: str
+    threshold_after: str
+    _v = field_validator("people_nouns", "verbs", "threshold_after")(_check_regex)
+
+
+class TallyRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    syntax: NumberSyntax
+    rules: list[TallyRule]
+
+    @field_validator("rules")
+    @classmethod
+    def _unique(cls, v: list[TallyRule]) -> list[TallyRule]:
+        ids = [r.id for r in v]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"rule ids used twice: {', '.join(sorted(dup))}")
+        return v
+
+
+class ActivityCue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str
+    pattern: str
+    _v = field_validator("pattern")(_check_regex)
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str) -> str:
+        if v not in ACTIVITY_TYPES:
+            raise ValueError(f"unknown activity type {v!r}; one of {', '.join(ACTIVITY_TYPES)}")
+        return v
+
+
+class ActivityExample(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    published: Optional[str] = None
+    expect: list[dict] = []
+
+
+class ActivityRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_patterns: list[str]
+    context_only: str
+    not_activity: str
+    types: list[ActivityCue]
+    examples: list[ActivityExample] = Field(min_length=1)
+    counter_examples: list[ActivityExample] = Field(min_length=1)
+
+    @field_validator("name_patterns")
+    @classmethod
+    def _pats(cls, v: list[str]) -> list[str]:
+        for p in v:
+            _check_regex(p)
+        return v
+
+    _v = field_validator("context_only", "not_activity")(_check_regex)
+
+
+class BoilerplateExample(BaseModel):
+    text: str
+    blank: bool
+
+
+class Boilerplate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    line: list[str]
+    tail: list[str]
+    examples: list[BoilerplateExample] = Field(min_length=1)
+    counter_examples: list[BoilerplateExample] = Field(min_length=1)
+
+    @field_validator("line", "tail")
+    @classmethod
+    def _pats(cls, v: list[str]) -> list[str]:
+        for p in v:
+            _check_regex(p)
+        return v
+
+    @cached_property
+    def line_re(self):
+        return re.compile("|".join(f"(?:{p})" for p in self.line))
+
+    @cached_property
+    def tail_re(self):
+        return re.compile("|".join(f"(?:{p})" for p in self.tail))
+
+
+class MetadataRules(BaseModel):
+    """rules/metadata.yaml: places, outlets and agencies."""
+
+    model_config = ConfigDict(extra="forbid")
+    not_place_names: list[str]
+    police_after: str
+    source_outlet: str
+    source_reject: str
+    agency_full: str
+    _v = field_validator("police_after", "source_outlet", "source_reject", "agency_full")(_check_regex)
+
+
+class Rules(BaseModel):
+    """Everything under rules/, loaded together."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    tallies: TallyRules
+    activities: ActivityRules
+    boilerplate: Boilerplate
+    metadata: MetadataRules
+    userdict: Path
+    version: str
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleError(f"{path}: rule file is missing") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _parse(model, path: Path):
+    try:
+        return model.model_validate(_load_yaml(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RuleError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from None
+
+
+def load_rules(rules_dir: Path | str | None = None) -> Rules:
+    d = Path(rules_dir) if rules_dir else RULES_DIR
+    files = {"tallies": d / "tallies.yaml", "activities": d / "activities.yaml", "boilerplate": d / "boilerplate.yaml",
+             "metadata": d / "metadata.yaml"}
+    userdict = d / "userdict.txt"
+    if not userdict.exists():
+        raise RuleError(f"{userdict}: jieba user dictionary is missing")
+    h = hashlib.sha1()
+    for p in [*files.values(), userdict]:
+        if p.exists():
+            h.update(p.read_bytes())
+    return Rules(
+        tallies=_parse(TallyRules, files["tallies"]),
+        activities=_parse(ActivityRules, files["activities"]),
+        boilerplate=_parse(Boilerplate, files["boilerplate"]),
+        metadata=_parse(MetadataRules, files["metadata"]),
+        userdict=userdict,
+        version=h.hexdigest()[:12],
+    )

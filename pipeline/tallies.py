@@ -1,0 +1,201 @@
+"""Tallies: number + classifier, categorized by the governing verb and the counted noun.
+
+A pure function of the cleaned body and the tally rules. Every candidate number comes back
+as a `Finding`: either a tally (with its rule id) or the reason it is not one, which is
+what `pressmetrics explain` prints.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .numbers import Quantity, find_quantities
+from .rules import TallyRule, TallyRules
+
+SENTENCE_END = "。!?;\n"
+ITEM_END = SENTENCE_END + ",、:()“”\"《》【】[]"
+_RIGHT_STOP = re.compile(
+    r"的|[向对在到和与及并将把被由从为是了等均都也共已]|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|部署|先后|依次|登台|到场|实施|开展|受")
+
+
+@dataclass
+class Finding:
+    q: Quantity
+    category: Optional[str] = None
+    rule: Optional[str] = None
+    reason: Optional[str] = None  # why no tally
+    breakdown: bool = False
+    evidence: tuple[int, int] = (0, 0)  # view span
+    verb: str = ""
+    noun: str = ""
+    para: int = 0
+
+    @property
+    def is_tally(self) -> bool:
+        return self.category is not None
+
+
+def _bounds(text: str, pos: int, ends: str) -> tuple[int, int]:
+    s = pos
+    while s > 0 and text[s - 1] not in ends:
+        s -= 1
+    e = pos
+    n = len(text)
+    while e < n and text[e] not in ends:
+        e += 1
+    return s, e
+
+
+def breakdown_scopes(text: str) -> list[tuple[int, int]]:
+    """Spans that split a larger total: 其中/包括 to the end of the sentence, or of the bracket.
+
+    A scope runs on past a ';' while the next clause repeats the first one's opening
+    (其中,查处…58起;查处…4起), the way parallel parts of one breakdown are written.
+    """
+    scopes = []
+    for m in re.finditer(r"其中|包括", text):
+        s = m.start()
+        if s > 0 and text[s - 1] == "(":
+            close = text.find(")", s)
+            scopes.append((s, close if close != -1 else _bounds(text, s, SENTENCE_END)[1]))
+            continue
+        e = _bounds(text, m.end(), "。!?;\n")[1]
+        first = text[m.end():e].lstrip(",: ")[:2]
+        while e < len(text) and text[e] == ";" and first and text[e + 1:e + 3] == first:
+            e = _bounds(text, e + 1, "。!?;\n")[1]
+        scopes.append((s, e))
+    return scopes
+
+
+def _last_verb(regex: re.Pattern, text: str) -> Optional[tuple[int, int]]:
+    """The last verb before a number, joined with verbs written right before it (纠正教育)."""
+    spans = [m.span() for m in regex.finditer(text)]
+    if not spans:
+        return None
+    s, e = spans[-1]
+    for a, b in reversed(spans[:-1]):
+        if b == s:
+            s = a
+        else:
+            break
+    return s, e
+
+
+def _noun_hit(rule: TallyRule, phrase: str) -> Optional[tuple[int, int]]:
+    """(distance of the cue from the phrase's end, -cue length) for the head-final noun match."""
+    best = None
+    for m in rule.noun_re.finditer(phrase):
+        key = (len(phrase) - m.end(), -(m.end() - m.start()))
+        if best is None or key < best:
+            best = key
+    return best
+
+
+def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_noun: str, right_noun: str,
+               follows_tally: bool) -> tuple[Optional[TallyRule], str]:
+    """The rule that decides one tally's category, by tier, then nearness of its cue."""
+    candidates = []
+    for order, r in enumerate(rules.rules):
+        if r.units and unit not in r.units:
+            continue
+        if r.follows_tally:
+            if follows_tally:
+                candidates.append(((0, 0, 0, order), r, "count after a count"))
+            continue
+        vhit = bool(r.verb_re and verb and r.verb_re.search(verb))
+        if r.verb_re and not vhit:
+            continue
+        nhit = None
+        side = ""
+        if r.noun_re:
+            rh = _noun_hit(r, right_noun) if right_noun else None
+            lh = _noun_hit(r, left_noun) if left_noun else None
+            if rh is not None:
+                nhit, side = rh, "noun after"
+            elif lh is not None:
+                nhit, side = lh, "noun before"
+            else:
+                continue
+        if r.verb_re and r.noun_re:
+            tier = 1
+        elif r.verb_re:
+            tier = 2 if r.decisive else 4
+        else:
+            tier = 3
+        dist = nhit if nhit is not None else (verb_dist, 0)
+        candidates.append(((tier, 0 if side == "noun after" else 1, *dist, order), r, side or "verb"))
+    if not candidates:
+        return None, ""
+    key, rule, how = min(candidates, key=lambda c: c[0])
+    return rule, how
+
+
+def find_tallies(body: str, rules: TallyRules, title_span: Optional[tuple[int, int]] = None) -> list[Finding]:
+    syntax = rules.syntax
+    verbs = re.compile(syntax.verbs)
+    quantities = find_quantities(body, syntax)
+    scopes = breakdown_scopes(body)
+    findings: list[Finding] = []
+    prev_end_in_item: dict[int, int] = {}
+    para_of = _paragraph_index(body)
+    last_by_unit: dict[tuple[int, str], str] = {}
+    for q in quantities:
+        f = Finding(q=q, para=para_of(q.start))
+        findings.append(f)
+        if q.reason:
+            f.reason = q.reason
+            continue
+        if body[q.num_start - 1:q.num_start] == "每":
+            f.reason = "quota (每…)"
+            continue
+        ss, se = _bounds(body, q.start, SENTENCE_END)
+        is_, ie = _bounds(body, q.start, ITEM_END)
+        prev_end = prev_end_in_item.get(is_)
+        follows = prev_end is not None and prev_end == q.start
+        left_start = max(is_, prev_end or is_)
+        vm = _last_verb(verbs, body[ss:q.start])
+        verb = body[ss + vm[0]:ss + vm[1]] if vm else ""
+        verb_abs_end = ss + vm[1] if vm else -1
+        verb_dist = q.start - verb_abs_end if vm else 999
+        left = body[max(left_start, verb_abs_end):q.start] if verb_abs_end >= left_start else body[left_start:q.start]
+        right_full = body[q.end:ie]
+        nxt = re.search(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]", right_full)
+        if nxt:
+            right_full = right_full[:nxt.start()]
+        rs = _RIGHT_STOP.search(right_full)
+        right = right_full[:rs.start()] if rs else right_full
+        f.verb, f.noun = verb, (right or left)
+        rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows)
+        elliptic = (rule is None or (rule.verb and not rule.noun and not rule.decisive)) and not left.strip(" 共累计全部各类") and not right.strip()
+        inherited = last_by_unit.get((f.para, q.unit))
+        if elliptic and inherited:
+            f.category, f.rule = inherited, "ellipsis.same_unit"
+        elif rule is None:
+            f.reason = "no rule matched" + (f" (verb {verb!r}, noun {(right or left)[-8:]!r})" if verb or right or left else "")
+            prev_end_in_item[is_] = q.end
+            continue
+        else:
+            f.category, f.rule = rule.category, rule.id
+        f.breakdown = any(s <= q.start < e for s, e in scopes)
+        ev_end = q.end + (len(right) if right and not rs or (rs and rs.start() > 0) else 0)
+        f.evidence = (left_start if left_start < q.start else q.start, min(ev_end, ie))
+        prev_end_in_item[is_] = q.end
+        last_by_unit[(f.para, q.unit)] = f.category
+    return findings
+
+
+def _paragraph_index(text: str):
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def para(pos: int) -> int:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    return para
