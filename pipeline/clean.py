@@ -193,19 +193,28 @@ def _core(paragraph: str) -> str:
 
 
 def repeated_paragraphs(text: str, skip: set[int]) -> list[tuple[int, int, str]]:
-    """Later paragraphs whose text (after any dateline) repeats an earlier one: counted once."""
+    """Paragraphs whose text (after any dateline) another paragraph repeats: counted once.
+
+    Of two copies the one that holds more is kept (a lead repeated at the top of a longer
+    first paragraph is dropped, whichever comes first).
+    """
     out = []
-    seen: list[str] = []
+    seen: list[tuple[str, int, int]] = []
     for s, e in line_spans(text):
         if s in skip or e - s < 20:
             continue
         core = _core(text[s:e])
         if len(core) < 20:
             continue
-        if any(core == c or (len(core) >= 40 and (core in c or c in core)) for c in seen):
+        dup = next((x for x in seen if core == x[0] or (len(core) >= 40 and core in x[0])), None)
+        if dup:
             out.append((s, e, "repeats an earlier paragraph"))
-        else:
-            seen.append(core)
+            continue
+        inner = [x for x in seen if len(x[0]) >= 40 and x[0] in core]
+        for x in inner:
+            out.append((x[1], x[2], "repeated in a later paragraph"))
+            seen.remove(x)
+        seen.append((core, s, e))
     return out
 
 

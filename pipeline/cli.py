@@ -43,5 +43,24 @@ def extract_cmd(paths, fmt, rules_dir):
         click.echo(json.dumps(art.model_dump(exclude={"url", "path"}), ensure_ascii=False))
 
 
+@cli.command("explain")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def explain_cmd(path, rules_dir):
+    """Show how one article was read: cleaned text, tallies with evidence, rule and tokens,
+    and every number that became no tally, with the reason.
+
+    Example: pressmetrics explain corpus/yutai-2013-11-28.txt
+    """
+    from .explain import explain_lines
+    from .extract import analyse
+
+    rules = _rules(rules_dir)
+    for item in read_all([path]):
+        if isinstance(item, ReadError):
+            raise click.ClickException(f"{item.path}{':' + str(item.line) if item.line else ''}: {item.reason}")
+        click.echo("\n".join(explain_lines(analyse(item, rules))))
+
+
 def main():
     cli()

@@ -57,28 +57,44 @@ def _valid(y: int, m: int, d: int) -> Optional[str]:
     return None
 
 
+def _dates(line: str):
+    for m in _YMD.finditer(line):
+        if not _NOT_PUBLISHED.search(line[max(0, m.start() - 8):m.start()]):
+            yield _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for m in _DMY.finditer(line):
+        if not _NOT_PUBLISHED.search(line[max(0, m.start() - 8):m.start()]):
+            yield _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+
+
+_DATE_LABEL = re.compile(r"^\s*(?:发布时间|发布日期|更新时间|日期|时间|发表于|发表时间)\s*[::]?")
+
+
 def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
-    """The page's date line (header lines and furniture, never body text); else None."""
+    """The page's date line; else the dateline (X月X日讯) with the year the page shows; else None.
+
+    Only the page header and labelled date lines count: dates in the body are what the
+    article reports, and lists of related links carry other articles' dates.
+    """
     if hint:
-        m = _YMD.search(hint)
-        if m:
-            return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        v = next((d for d in _dates(hint) if d), None)
+        if v:
+            return v
     ls = _lines(c)
-    order = list(range(0, min(ls.body_start + 1, len(ls.spans)))) + [i for i in range(ls.body_start + 1, len(ls.spans)) if ls.removed(i)]
-    for i in order:
-        line = ls.text(i)
-        if _NOT_PUBLISHED.search(line):
-            continue
-        if i == ls.body_start and not ls.removed(i):
-            line = line[:40]  # a first body line may carry the date before its dateline
-        for m in _YMD.finditer(line):
-            v = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for i in range(0, min(ls.body_start, len(ls.spans))):
+        v = next((d for d in _dates(ls.text(i)) if d), None)
+        if v:
+            return v
+    for i in range(ls.body_start, len(ls.spans)):
+        if _DATE_LABEL.match(ls.text(i)):
+            v = next((d for d in _dates(ls.text(i)) if d), None)
             if v:
                 return v
-        for m in _DMY.finditer(line):
-            v = _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            if v:
-                return v
+    if ls.body_start < len(ls.spans):
+        first = ls.text(ls.body_start)
+        m = _DATELINE.search(first)
+        years = re.findall(r"((?:19|20)\d{2})\s*[-/.年]", c.view.text)
+        if m and years:
+            return _valid(int(years[0]), int(m.group(1)), int(m.group(2)))
     return None
 
 

@@ -81,6 +81,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
         q.value = parse_number(num, m.group("mag"))
         if q.value is None:
             q.reason = "not a number"
+        elif q.value == 0:
+            q.reason = "zero (a word such as 零部件)"
         elif chinese and not _chinese_ok(num, m, text):
             q.reason = "word containing a numeral"
         elif before in {"第"}:
@@ -116,4 +118,9 @@ def _chinese_ok(num: str, m: re.Match, text: str) -> bool:
         nxt = text[m.end():m.end() + 1]
         if not (nxt == "" or nxt in ",、;。:)") or not prev or prev in ",、;。:( \n":
             return False
+        if num == "一":
+            # 一 is the narrative article (查扣作案轿车一辆) unless it closes an item of a list
+            item_start = max(text.rfind(ch, 0, m.start()) for ch in ",、;。:\n")
+            if text[item_start:item_start + 1] != "、" and nxt != "、":
+                return False
     return True

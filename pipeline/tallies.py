@@ -16,7 +16,7 @@ from .rules import TallyRule, TallyRules
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()“”\"《》【】[]"
 _RIGHT_STOP = re.compile(
-    r"的|[向对在到和与及并将把被由从为是了等均都也共已]|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|部署|先后|依次|登台|到场|实施|开展|受")
+    r"的|[向对在到和与及并将把由从为是了均都也共已]|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|先后|依次|登台|到场|实施")
 
 
 @dataclass
@@ -131,9 +131,26 @@ def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_nou
     return rule, how
 
 
-def find_tallies(body: str, rules: TallyRules, title_span: Optional[tuple[int, int]] = None) -> list[Finding]:
+def verb_lexicon(rules: TallyRules) -> re.Pattern:
+    """Every verb the rules know, plus syntax.verbs; longest first. A verb that is the first
+    part of a noun (劝导站, 检查点, 宣传车) is not a verb there."""
+    alts: set[str] = set(rules.syntax.verbs.split("|"))
+    for r in rules.rules:
+        if r.verb:
+            alts.update(a for a in r.verb.split("|") if a and not any(ch in a for ch in "()[]?*+\\"))
+    alt = "|".join(sorted(alts, key=len, reverse=True))
+    return re.compile(rf"(?:{alt})(?![站点岗所室队员台栏处])")
+
+
+def _first_verb(verbs: re.Pattern, text: str) -> str:
+    m = re.match(r"[的共都均已]*", text)
+    vm = verbs.match(text, m.end())
+    return vm.group(0) if vm else ""
+
+
+def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = None) -> list[Finding]:
     syntax = rules.syntax
-    verbs = re.compile(syntax.verbs)
+    verbs = verbs or verb_lexicon(rules)
     quantities = find_quantities(body, syntax)
     scopes = breakdown_scopes(body)
     findings: list[Finding] = []
@@ -146,40 +163,63 @@ def find_tallies(body: str, rules: TallyRules, title_span: Optional[tuple[int, i
         if q.reason:
             f.reason = q.reason
             continue
-        if body[q.num_start - 1:q.num_start] == "每":
-            f.reason = "quota (每…)"
+        if re.search(r"[每均各][\u4e00-\u9fa5]{0,2}$", body[max(0, q.start - 3):q.start]) and not re.search(r"各类|各种|各项", body[max(0, q.start - 4):q.start]):
+            f.reason = "quota or distribution (每/均/各…)"
             continue
         ss, se = _bounds(body, q.start, SENTENCE_END)
         is_, ie = _bounds(body, q.start, ITEM_END)
+        in_scope = next(((a, b) for a, b in scopes if a <= q.start < b), None)
+        verb_from = ss
+        if in_scope and in_scope[0] <= ss + 3:
+            # 其中 opens a new sentence: its items are governed by the verb of the total before it
+            verb_from = _bounds(body, max(0, ss - 2), SENTENCE_END)[0]
         prev_end = prev_end_in_item.get(is_)
         follows = prev_end is not None and prev_end == q.start
         left_start = max(is_, prev_end or is_)
-        vm = _last_verb(verbs, body[ss:q.start])
-        verb = body[ss + vm[0]:ss + vm[1]] if vm else ""
-        verb_abs_end = ss + vm[1] if vm else -1
+        vm = _last_verb(verbs, body[verb_from:q.start])
+        verb = body[verb_from + vm[0]:verb_from + vm[1]] if vm else ""
+        verb_abs_end = verb_from + vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
-        left = body[max(left_start, verb_abs_end):q.start] if verb_abs_end >= left_start else body[left_start:q.start]
-        right_full = body[q.end:ie]
-        nxt = re.search(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]", right_full)
+        left = body[left_start:q.start]
+        _, clause_end = _bounds(body, q.end, SENTENCE_END + ",")
+        right_full = body[q.end:clause_end]
+        # the head noun after the classifier: up to a verb or function word, or the next number;
+        # a list separator right after the classifier starts a new item instead
+        right_item = "" if right_full[:1] in "、,:;()《》【】[]" else right_full
+        nxt = re.search(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]", right_item)
         if nxt:
-            right_full = right_full[:nxt.start()]
-        rs = _RIGHT_STOP.search(right_full)
-        right = right_full[:rs.start()] if rs else right_full
+            right_item = right_item[:nxt.start()]
+        rs = _RIGHT_STOP.search(right_item)
+        right = right_item[:rs.start()] if rs else right_item
+        right = right.strip("“”\"‘’、 ")
+        after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
+        if re.search(r"对[近约]?$", left) or (left.endswith("对") and True):
+            # 对N个X进行回访: the verb after the object decides
+            later = verbs.search(right_full)
+            if later:
+                verb, verb_dist = later.group(0), 0
+        elif not left.strip(" 共累计全部各类") and not right and after_verb:
+            verb, verb_dist = after_verb, 0  # 52.3万人参加
         f.verb, f.noun = verb, (right or left)
         rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows)
-        elliptic = (rule is None or (rule.verb and not rule.noun and not rule.decisive)) and not left.strip(" 共累计全部各类") and not right.strip()
+        weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
-        if elliptic and inherited:
-            f.category, f.rule = inherited, "ellipsis.same_unit"
+        after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
+        elliptic = weak and not right and (not left.strip(" 共累计全部各类") or not after_verb_noun.strip(" 了共累计全部当场已"))
+        if inherited and weak and (elliptic or in_scope):
+            f.category, f.rule = inherited, "inherit.same_unit"
         elif rule is None:
             f.reason = "no rule matched" + (f" (verb {verb!r}, noun {(right or left)[-8:]!r})" if verb or right or left else "")
             prev_end_in_item[is_] = q.end
             continue
+        elif len(re.findall(r"[\u4e00-\u9fa5]", right)) >= 2 and how != "noun after" and not rule.decisive and not rule.follows_tally and not (rule.verb and rule.noun):
+            f.reason = f"counted noun {right!r} has no rule"
+            prev_end_in_item[is_] = q.end
+            continue
         else:
             f.category, f.rule = rule.category, rule.id
-        f.breakdown = any(s <= q.start < e for s, e in scopes)
-        ev_end = q.end + (len(right) if right and not rs or (rs and rs.start() > 0) else 0)
-        f.evidence = (left_start if left_start < q.start else q.start, min(ev_end, ie))
+        f.breakdown = in_scope is not None
+        f.evidence = (left_start if left_start < q.start else q.start, min(q.end + len(right), clause_end))
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
