@@ -7,7 +7,7 @@ JioNLP's time parser ("11月6日至26日" in an article of 2013-11-28 → 2013-1
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Optional
@@ -17,7 +17,7 @@ from .rules import ActivityRules
 
 _DATE = re.compile(
     r"(?:(?P<y1>\d{4})年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})日(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}时)?"
-    r"(?:(?:[至到\-—~])(?:(?P<y2>\d{4})年)?(?:(?P<m2>\d{1,2})月)?(?:(?P<d2>\d{1,2})日|底|初|中旬))?(?P<open>起|以来|开始)?"
+    r"(?:(?:[至到\-—~])(?:(?P<y2>\d{4})年)?(?:(?P<m2>\d{1,2})月)?(?:(?P<d2>\d{1,2})日|底|初|中旬))?(?P<open>起|以来|开始|启动|全面启动)?"
 )
 _MONTH_RANGE = re.compile(r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?:上旬|中旬|下旬|份|初)?(?:[至到\-—~](?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?:底|末))")
 _UNTIL = re.compile(r"截至(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日|底)")
@@ -25,17 +25,17 @@ _UNTIL = re.compile(r"截至(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2
 
 @dataclass
 class Mention:
-    name_span: tuple[int, int]  # view span of the name (without quotes)
-    name: str
+    name_span: tuple[int, int]  # view span of the name as written (quotes excluded)
+    name: str  # the name, simplified, quotes removed (“黄赌毒”违法… → 黄赌毒违法…)
     type: str
     start: Optional[str]
     end: Optional[str]
     sentence: tuple[int, int]
-
-
-@lru_cache(maxsize=4)
-def _compiled(rules_key: int, patterns: tuple[str, ...], types: tuple[tuple[str, str], ...], ctx: str, bad: str):
-    return ([re.compile(p) for p in patterns], [(t, re.compile(p)) for t, p in types], re.compile(ctx), re.compile(bad))
+    quoted: bool = False
+    positions: list[int] = field(default_factory=list)  # every place it is mentioned
+    written: tuple[int, int] = (0, 0)  # the whole written mention, head word included
+    heading: bool = False  # named at the head of its paragraph (筹划召开公开退赃活动。)
+    paragraph: int = 0  # offset of its paragraph
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -48,56 +48,159 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     return s, e
 
 
-def type_of(name: str, context: str, types) -> str:
-    for t, rx in types:
+def type_of(name: str, context: str, rules: ActivityRules) -> str:
+    for t, rx in rules.type_res:
         if rx.search(name):
             return t
-    for t, rx in types:
+    for t, rx in rules.type_res:
         if rx.search(context):
             return t
     return "other"
 
 
+def _is_context(body: str, start: int, end: int, rules: ActivityRules) -> bool:
+    """以“三访创满意”活动为契机 / 按照…部署: named as background, not reported."""
+    before = body[max(0, start - 16):start]
+    before = re.split(r"[,。;:!?\n]", before)[-1]
+    if rules.compiled["context_after"].match(body[end:end + 12]):
+        return True
+    return bool(rules.compiled["context_only"].search(before)) and not re.search(r"开展|举行|举办|启动|推行", before[-6:])
+
+
+def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[Mention]:
+    heads, c = rules.heads_re, rules.compiled
+    out = []
+    for m in re.finditer(r"“([^”“\n]{1,24})”", body):
+        x = m.group(1).strip()
+        tail = re.split(r"[,。;:!?、“”\s(]", body[m.end():m.end() + 16])[0]
+        hm = heads.search(tail)
+        cont = tail[:hm.end()] if hm and hm.start() <= 10 else ""
+        x_head = heads.search(x)
+        x_head = x_head if x_head and x_head.end() == len(x) else None
+        verb_before = re.search(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$", body[max(0, m.start() - 8):m.start()])
+        if not (cont or x_head or verb_before):
+            continue
+        if _is_context(body, m.start(), m.end() + len(cont), rules):
+            continue
+        modifier = cont[:hm.start()] if cont else ""
+        if cont and not re.search(r"[\u4e00-\u9fa5]", x):
+            name, span = x + cont, (m.start(1), m.end() + len(cont))
+        elif cont and not x_head and not c["head_modifiers"].match(modifier) and len(modifier) <= 10:
+            name, span = x + cont, (m.start(1), m.end() + len(cont))
+        else:
+            name, span = x, (m.start(1), m.end(1))
+        if c["not_activity"].search(name) or len(name) < 2:
+            continue
+        sent = _sentence(body, m.start())
+        typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
+        start, end = dates_near(body, sent, m.start(), published)
+        out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), m.end() + len(cont))))
+    return out
+
+
+def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: list[tuple[int, int]]) -> list[Mention]:
+    heads, c = rules.heads_re, rules.compiled
+    out = []
+    for m in heads.finditer(body):
+        if any(a <= m.start() < b for a, b in taken) or c["not_after_head"].match(body[m.end():m.end() + 8]):
+            continue
+        window = body[max(0, m.start() - 16):m.start()]
+        window = re.split(r"[,。;:!?、“”‘’\s()《》]", window)[-1]
+        cuts = list(c["left_cut"].finditer(window))
+        introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
+        if cuts:
+            window = window[cuts[-1].end():]
+        if c["generic_heads"].match(m.group(0)) and not introduced:
+            continue
+        window = re.sub(r"^[\d第]+", "", window)
+        name = window + m.group(0)
+        if name.endswith("活动") and len(name) > 4:
+            name = name[:-2]
+        if re.match(r"[一二三四五六七八九十两]", window):
+            continue  # 一系列宣传, 三项整治: counts of the article's own structure
+        if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评"):
+            continue
+        if c["not_activity"].search(name) or len(name) < 3:
+            continue
+        s = m.start() - len(window)
+        if _is_context(body, s, m.end(), rules):
+            continue
+        sent = _sentence(body, s)
+        typ = type_of(name, body[sent[0]:sent[1]], rules)
+        start, end = dates_near(body, sent, s, published)
+        out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end())))
+    return out
+
+
 def find_activities(body: str, rules: ActivityRules, published: Optional[str]) -> list[Mention]:
-    pats, types, ctx, bad = _compiled(id(rules), tuple(rules.name_patterns), tuple((c.type, c.pattern) for c in rules.types),
-                                      rules.context_only, rules.not_activity)
-    found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    for rx in pats:
-        for m in rx.finditer(body):
-            s, e = m.span("name")
-            while s < e and body[s] in "“\"":
-                s += 1
-            while e > s and body[e - 1] in "”\"":
-                e -= 1
-            if any(a <= s < b or a < e <= b for a, b in taken):
-                continue
-            name = body[s:e].strip("“”\" ")
-            if len(name) < 2 or bad.search(name) or bad.search(body[e:e + 4]):
-                continue
-            before = body[max(0, m.start() - 14):m.start()]
-            if ctx.search(before) or re.match(r"[^,。;]{0,6}(?:为契机|的部署|部署|要求|期间)", body[m.end():m.end() + 8]):
-                if not re.search(r"开展|举行|举办|启动|推行", body[max(0, m.start() - 4):m.end()]):
-                    continue
-            sent = _sentence(body, s)
-            head = m.groupdict().get("head") or ""
-            typ = type_of(name + head, body[sent[0]:sent[1]], types)
-            start, end = dates_near(body, sent, s, published)
-            found.append(Mention((s, e), name, typ, start, end, sent))
-            taken.append((m.start(), m.end()))
+    """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
+    quoted = _quoted(body, rules, published)
+    taken = [q.written for q in quoted]
+    found = quoted + _unquoted(body, rules, published, taken)
     found.sort(key=lambda a: a.name_span[0])
+    for a in found:
+        a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1
+        lead = body[a.paragraph:a.name_span[0]]
+        a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead
     return _merge(found)
 
 
+def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: int) -> list[Mention]:
+    """Activities the article reports: quoted, in the title, dated, or with tallies of their own.
+
+    A quoted one with neither tallies nor a date, named in the same sentence as another kept
+    activity of the same type, is a part of it (“警营开放日”和“警民恳谈”活动).
+    """
+    kept = [i for i, m in enumerate(mentions)
+            if m.quoted or i in with_tallies or m.start or m.end or m.name_span[0] < title_end or m.heading]
+    out = []
+    for i in kept:
+        m = mentions[i]
+        bare = i not in with_tallies and not m.start and not m.end
+        if bare and any(j != i and mentions[j].type == m.type and mentions[j].sentence == m.sentence for j in kept):
+            continue
+        out.append(m)
+    return out
+
+
+def _common(a: str, b: str) -> int:
+    """Length of the longest common substring."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def same_activity(a: "Mention", b: "Mention") -> bool:
+    ka, kb = _norm(a.name), _norm(b.name)
+    if not ka or not kb:
+        return False
+    if ka == kb or ka in kb or kb in ka:
+        return True
+    return a.type == b.type and _common(ka, kb) >= max(4, int(0.6 * min(len(ka), len(kb))))
+
+
 def _merge(found: list[Mention]) -> list[Mention]:
-    """One activity per name: later mentions of the same (or a containing) name add dates only."""
+    """One activity per name: later mentions of the same (or a like) name add positions and dates.
+    The name kept is the quoted one, else the first one written in the body with a date."""
     out: list[Mention] = []
     for a in found:
-        key = _norm(a.name)
-        same = next((b for b in out if key and (key == _norm(b.name) or key in _norm(b.name) or _norm(b.name) in key)), None)
+        same = next((b for b in out if same_activity(a, b)), None)
+        if same is None and not a.quoted:
+            # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it
+            same = next((b for b in reversed(out) if b.type == a.type and b.paragraph == a.paragraph), None)
         if same:
-            if not same.start and a.start:
+            same.positions.extend(a.positions)
+            if a.quoted and not same.quoted:
+                same.name, same.name_span, same.quoted = a.name, a.name_span, True
+            if not same.start and not same.end and (a.start or a.end):
                 same.start, same.end = a.start, a.end
+                if not same.quoted:
+                    same.name, same.name_span = a.name, a.name_span
             continue
         out.append(a)
     return out

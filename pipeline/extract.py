@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .activities import Mention, find_activities
+import re
+
+from .activities import Mention, find_activities, keep_reported
 from .clean import Cleaned, clean, html_to_text
 from .meta import published as find_published
 from .meta import region_and_agency, source, title
@@ -51,8 +53,10 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     guess = region_and_agency(c, rules.metadata, head)
     findings = find_tallies(c.body, rules.tallies)
     mentions = find_activities(c.body, rules.activities, pub)
+    owners = {_owner(f.q.start, mentions) for f in findings if f.is_tally}
+    mentions = keep_reported(mentions, owners, _title_end(c, head))
     metrics = _metrics(c, doc, findings, mentions)
-    acts = [Activity(name=c.view.stored_span(*m.name_span), type=m.type, start=m.start, end=m.end) for m in mentions]
+    acts = [Activity(name=_display_name(c, m), type=m.type, start=m.start, end=m.end) for m in mentions]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
                       region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
                       url=raw.url, path=raw.path)
@@ -63,15 +67,40 @@ def extract(raw: RawDoc, rules: Rules) -> Article:
     return analyse(raw, rules).article
 
 
+def _owner(pos: int, mentions: list[Mention]) -> Optional[int]:
+    """The activity a tally at `pos` belongs to: the one mentioned last before it, else the first."""
+    best, best_pos = None, -1
+    for i, m in enumerate(mentions):
+        for p in m.positions:
+            if best_pos < p <= pos:
+                best, best_pos = i, p
+    if best is None and mentions:
+        return 0
+    return best
+
+
 def _activity_for(pos: int, mentions: list[Mention], names: list[str]) -> Optional[str]:
-    before = [i for i, m in enumerate(mentions) if m.name_span[0] <= pos]
-    if before:
-        return names[before[-1]]
-    return names[0] if names else None
+    i = _owner(pos, mentions)
+    return names[i] if i is not None else None
+
+
+def _title_end(c: Cleaned, head: Optional[str]) -> int:
+    if not head:
+        return 0
+    stored_pos = c.view.stored.find(head)
+    if stored_pos < 0:
+        return 0
+    return next((i for i, o in enumerate(c.view.index) if o >= stored_pos + len(head)), 0)
+
+
+def _display_name(c: Cleaned, m: Mention) -> str:
+    """The name in the article's own characters, without the quotes inside it."""
+    raw = c.view.stored_span(*m.name_span)
+    return re.sub(r"[“”\"]", "", raw)
 
 
 def _metrics(c: Cleaned, doc, findings: list[Finding], mentions: list[Mention]) -> list[Metric]:
-    names = [c.view.stored_span(*m.name_span) for m in mentions]
+    names = [_display_name(c, m) for m in mentions]
     seen: set[tuple] = set()
     out: list[Metric] = []
     for f in findings:

@@ -98,25 +98,28 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     return None
 
 
-_TITLE_BAD = re.compile(r"。|^[|@#!]|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]")
+_TITLE_BAD = re.compile(r"。|^[|@#!□]|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]|来源|记者|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
 
 
 def title(c: Cleaned) -> Optional[str]:
-    """The headline: the last short line of the page header, before the body begins."""
+    """The headline: the first headline-like line of the page header, before the body.
+
+    Crumbs, date lines, bylines and photo captions are furniture; a line opening with a
+    conjunction (其中…) is a subtitle. "【原标题】" names the title when nothing else does.
+    """
     ls = _lines(c)
-    for i, (s, e) in enumerate(ls.spans):
-        m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
-        if m:
-            return c.view.stored_span(s + m.start(1), s + m.end(1)).strip()
-    best = None
     for i in range(0, ls.body_start):
         s, e = ls.spans[i]
         line = c.body[s:e].strip()
         if not line or ls.removed(i) or not (5 <= len(line) <= 60) or _TITLE_BAD.search(line):
             continue
         off = c.body.index(line, s)
-        best = c.view.stored_span(off, off + len(line))
-    return best
+        return c.view.stored_span(off, off + len(line))
+    for i, (s, e) in enumerate(ls.spans):
+        m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
+        if m:
+            return c.view.stored_span(s + m.start(1), s + m.end(1)).strip()
+    return None
 
 
 def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
@@ -169,6 +172,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, title_text: Optional[str
     scores: dict[Place, float] = defaultdict(float)
     police_bound: dict[Place, float] = defaultdict(float)
     occurrences = gz.find(text)
+    early_bound: set[Place] = set()
     names_seen = {n for _, _, n, _ in occurrences}
     for s, e, name, cands in occurrences:
         bound = bool(police.match(text, e))
@@ -179,6 +183,8 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, title_text: Optional[str
             scores[p] += weight / len(picks)
             if bound:
                 police_bound[p] += weight / len(picks)
+                if early:
+                    early_bound.add(p)
     national = _national_score(text, lead_end)
     if national and national >= max(police_bound.values(), default=0):
         return RegionGuess({"level": "national", "province": None, "city": None, "county": None, "adcode": None}, "公安部")
@@ -187,7 +193,8 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, title_text: Optional[str
     pool = police_bound or scores
     best = max(pool, key=lambda p: (pool[p], scores[p], -_rank(p)))
     # the most specific police-bound place inside the best one (邵阳隆回县公安局 → 隆回县)
-    inner = [p for p in police_bound if p != best and _lineage_ok(best, p) and _rank(p) > _rank(best)]
+    inner = [p for p in police_bound if p != best and _lineage_ok(best, p) and _rank(p) > _rank(best)
+             and police_bound[p] >= 0.5 * police_bound.get(best, 0) and p in early_bound]
     if inner:
         best = max(inner, key=lambda p: (police_bound[p], _rank(p)))
     # a province-wide story: 全省/省公安厅 with the province named and no local police body

@@ -140,21 +140,34 @@ class ActivityExample(BaseModel):
 
 class ActivityRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name_patterns: list[str]
+    heads: list[str] = Field(min_length=1)
+    head_modifiers: str
+    left_cut: str
+    not_after_head: str
     context_only: str
+    context_after: str
+    generic_heads: str
+    introducing_verbs: str
     not_activity: str
     types: list[ActivityCue]
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
-    @field_validator("name_patterns")
-    @classmethod
-    def _pats(cls, v: list[str]) -> list[str]:
-        for p in v:
-            _check_regex(p)
-        return v
+    _v = field_validator("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity", "context_after",
+                         "generic_heads", "introducing_verbs")(_check_regex)
 
-    _v = field_validator("context_only", "not_activity")(_check_regex)
+    @cached_property
+    def heads_re(self):
+        return re.compile("|".join(sorted(map(re.escape, self.heads), key=len, reverse=True)))
+
+    @cached_property
+    def compiled(self):
+        return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity",
+                                                          "context_after", "generic_heads", "introducing_verbs")}
+
+    @cached_property
+    def type_res(self):
+        return [(c.type, re.compile(c.pattern)) for c in self.types]
 
 
 class BoilerplateExample(BaseModel):

@@ -47,11 +47,15 @@ def _bounds(text: str, pos: int, ends: str) -> tuple[int, int]:
     return s, e
 
 
-def breakdown_scopes(text: str) -> list[tuple[int, int]]:
-    """Spans that split a larger total: 其中/包括 to the end of the sentence, or of the bracket.
+def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Spans that split a larger total.
 
-    A scope runs on past a ';' while the next clause repeats the first one's opening
-    (其中,查处…58起;查处…4起), the way parallel parts of one breakdown are written.
+    - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
+      leaves the detentions out);
+    - otherwise 其中/包括 to the end of the sentence, running on past a ';' while the next
+      clause repeats the first one's opening (其中,查处…58起;查处…4起);
+    - inside brackets: to the closing bracket; a bracket right after a tally is a breakdown
+      of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
     scopes = []
     for m in re.finditer(r"其中|包括", text):
@@ -61,10 +65,22 @@ def breakdown_scopes(text: str) -> list[tuple[int, int]]:
             scopes.append((s, close if close != -1 else _bounds(text, s, SENTENCE_END)[1]))
             continue
         e = _bounds(text, m.end(), "。!?;\n")[1]
-        first = text[m.end():e].lstrip(",: ")[:2]
+        rest = text[m.end():e].lstrip(",: ")
+        first_stop = re.search(r"[,;]", rest)
+        if "、" in rest[: first_stop.start() if first_stop else len(rest)]:
+            list_end = first_stop.start() if first_stop else len(rest)
+            scopes.append((s, e - len(rest) + list_end))
+            continue
+        first = rest[:2]
         while e < len(text) and text[e] == ";" and first and text[e + 1:e + 3] == first:
             e = _bounds(text, e + 1, "。!?;\n")[1]
         scopes.append((s, e))
+    if units:
+        for m in re.finditer(r"\(", text):
+            before = text[max(0, m.start() - 3):m.start()]
+            close = text.find(")", m.start())
+            if close != -1 and close - m.start() < 60 and any(before.endswith(u) for u in units) and re.search(r"\d|[一二两三四五六七八九十]", text[m.start():close]):
+                scopes.append((m.start(), close))
     return scopes
 
 
@@ -152,7 +168,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
     quantities = find_quantities(body, syntax)
-    scopes = breakdown_scopes(body)
+    scopes = breakdown_scopes(body, tuple(syntax.units))
     findings: list[Finding] = []
     prev_end_in_item: dict[int, int] = {}
     para_of = _paragraph_index(body)
