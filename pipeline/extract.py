@@ -121,4 +121,16 @@ def _metrics(c: Cleaned, doc, findings: list[Finding], mentions: list[Mention]) 
         if float(m.value).is_integer():
             m.value = int(m.value)
         out.append(m)
-    return out
+    return [m for m in out if not _restates(m, out)]
+
+
+def _restates(m: Metric, metrics: list[Metric]) -> bool:
+    """A hedged round figure that restates an exact one (破案百余起 beside 破获案件126起) counts once."""
+    if not m.approx:
+        return False
+    digits = f"{int(m.value)}".rstrip("0") if float(m.value).is_integer() else "x" * 9
+    if len(digits) > 2:
+        return False
+    step = 10 ** (len(f"{int(m.value)}") - len(digits))  # 百余 → 100..199, 30余万 → 300000..399999
+    return any(o is not m and not o.approx and (o.category, o.unit) == (m.category, m.unit)
+               and (m.value <= o.value < m.value + step or m.value * 0.9 <= o.value <= m.value) for o in metrics)

@@ -14,9 +14,9 @@ from .numbers import Quantity, find_quantities
 from .rules import TallyRule, TallyRules
 
 SENTENCE_END = "。!?;\n"
-ITEM_END = SENTENCE_END + ",、:()“”\"《》【】[]"
+ITEM_END = SENTENCE_END + ",、:()《》【】[]"
 _RIGHT_STOP = re.compile(
-    r"的|[向对在到和与及并将把由从为是了均都也共已]|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|先后|依次|登台|到场|实施")
+    r"的|[向对在到和与及并将把由从为是了均都也共已]|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|先后|依次|登台|到场|实施")
 
 
 @dataclass
@@ -183,6 +183,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             f.reason = "quota or distribution (每/均/各…)"
             continue
         ss, se = _bounds(body, q.start, SENTENCE_END)
+        cs, _ = _bounds(body, q.start, SENTENCE_END + ",")
+        if re.search(r"每(?:天|日|晚|夜|周|月|年|场|次|人)", body[cs:q.start]):
+            f.reason = "rate (每晚…), not a total"
+            continue
         is_, ie = _bounds(body, q.start, ITEM_END)
         in_scope = next(((a, b) for a, b in scopes if a <= q.start < b), None)
         verb_from = ss

@@ -1,0 +1,237 @@
+"""Stage 5, store: records into DuckDB, in bulk, one transaction per batch of articles.
+
+Tables `articles`, `activities`, `tallies`, `errors`; views `tallies_comparable` (breakdowns
+and duplicate articles left out, units folded into comparable families, a date on every
+tally) and `comparison` (by region, category, unit and month). An article's rows are
+replaced in the same transaction that writes its new version, so a killed ingest leaves
+every article whole or absent, and re-running it finishes the job.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Optional
+
+import duckdb
+import pyarrow as pa
+
+from .models import Article, ReadError
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS articles (
+    doc_id VARCHAR PRIMARY KEY,
+    content_sha1 VARCHAR NOT NULL,
+    path VARCHAR, line INTEGER, url VARCHAR,
+    title VARCHAR, published DATE, source VARCHAR, agency VARCHAR,
+    region_level VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, adcode VARCHAR,
+    province_adcode VARCHAR, city_adcode VARCHAR, county_adcode VARCHAR,
+    n_activities INTEGER, n_tallies INTEGER,
+    duplicate_of VARCHAR,
+    minhash UBIGINT[],
+    rules_version VARCHAR, extracted_at TIMESTAMP,
+    text VARCHAR
+);
+CREATE TABLE IF NOT EXISTS activities (
+    doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    name VARCHAR, type VARCHAR, start_date DATE, end_date DATE,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE TABLE IF NOT EXISTS tallies (
+    doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    category VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL,
+    approx BOOLEAN, breakdown BOOLEAN, activity VARCHAR,
+    date DATE, evidence VARCHAR, start_offset INTEGER, end_offset INTEGER, rule VARCHAR,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE TABLE IF NOT EXISTS errors (
+    path VARCHAR NOT NULL, line INTEGER, reason VARCHAR NOT NULL, logged_at TIMESTAMP
+);
+CREATE OR REPLACE VIEW tallies_comparable AS
+SELECT t.doc_id, t.seq, t.category,
+       CASE WHEN t.unit IN ('公斤','千克') THEN t.value * 1000 WHEN t.unit = '吨' THEN t.value * 1000000
+            WHEN t.unit = '万元' THEN t.value * 10000 WHEN t.unit = '亿元' THEN t.value * 100000000
+            ELSE t.value END AS value,
+       CASE WHEN t.unit IN ('克','公斤','千克','吨') THEN '克'
+            WHEN t.unit IN ('元','万元','亿元') THEN '元'
+            WHEN t.unit IN ('辆','台','部') AND t.category IN ('police_vehicles','vehicles_seized','inspections','property_recovered') THEN '辆'
+            WHEN t.unit IN ('辆次','台次','部次') THEN '辆次'
+            WHEN t.unit IN ('名','人','位') THEN '人'
+            ELSE t.unit END AS unit,
+       t.unit AS unit_as_written, t.approx, t.activity, t.date, t.evidence, t.rule,
+       a.region_level, a.province, a.city, a.county, a.adcode,
+       a.province_adcode, a.city_adcode, a.county_adcode, a.published
+FROM tallies t JOIN articles a USING (doc_id)
+WHERE NOT t.breakdown AND a.duplicate_of IS NULL;
+CREATE OR REPLACE VIEW comparison AS
+SELECT region_level, province, city, county, adcode, category, unit,
+       date_trunc('month', date) AS month, sum(value) AS total, count(*) AS tallies,
+       count(DISTINCT doc_id) AS articles
+FROM tallies_comparable
+GROUP BY ALL;
+"""
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written: one plain sentence naming the file."""
+
+
+def open_db(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    p = Path(path)
+    if read_only:
+        if not p.exists():
+            raise StoreError(f"{p}: no such database; run `pressmetrics ingest` first")
+    else:
+        parent = p.parent if str(p.parent) else Path(".")
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{parent}: cannot create the folder for the database ({exc.strerror})") from None
+        if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+            raise StoreError(f"{p}: the database or its folder is read-only; choose another --db or fix the permissions")
+    try:
+        con = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            raise StoreError(f"{p}: the database is busy (another pressmetrics or DuckDB process holds it); "
+                             "wait for it to finish or use another --db") from None
+        raise StoreError(f"{p}: cannot open the database: {msg.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"{p}: not a usable DuckDB database: {str(exc).splitlines()[0]}") from None
+    if not read_only:
+        con.execute(DDL)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    return con
+
+
+def content_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Stored:
+    """One extracted article ready to write: the record and what identifies its version."""
+
+    article: Article
+    sha1: str
+    text: str
+    minhash: Optional[list[int]] = None
+    line: Optional[int] = None
+
+
+def known_versions(con) -> dict[str, tuple[str, str]]:
+    """doc_id → (content sha1, rules version) of what the database holds."""
+    return {d: (h, r) for d, h, r in con.execute("SELECT doc_id, content_sha1, rules_version FROM articles").fetchall()}
+
+
+def _region_codes(adcode: Optional[str], level: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    if not adcode or level == "national":
+        return None, None, None
+    prov = adcode[:2] + "0000"
+    city = adcode[:4] + "00" if level in ("city", "county") and adcode[2:4] != "00" else None
+    county = adcode if level == "county" else None
+    return prov, city, county
+
+
+def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[str, str]) -> None:
+    """Replace the rows of these articles with their new versions, all in one transaction."""
+    if not items:
+        return
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    arts, acts, tals = [], [], []
+    for it in items:
+        a = it.article
+        r = a.region
+        prov, city, county = _region_codes(r.adcode if r else None, r.level if r else None)
+        arts.append({
+            "doc_id": a.doc_id, "content_sha1": it.sha1, "path": a.path, "line": it.line, "url": a.url,
+            "title": a.title, "published": a.published, "source": a.source, "agency": a.agency,
+            "region_level": r.level if r else None, "province": r.province if r else None, "city": r.city if r else None,
+            "county": r.county if r else None, "adcode": r.adcode if r else None,
+            "province_adcode": prov, "city_adcode": city, "county_adcode": county,
+            "n_activities": len(a.activities), "n_tallies": len(a.metrics),
+            "duplicate_of": duplicates.get(a.doc_id), "minhash": it.minhash,
+            "rules_version": rules_version, "extracted_at": now, "text": it.text,
+        })
+        starts = {x.name: x.start for x in a.activities}
+        for i, x in enumerate(a.activities):
+            acts.append({"doc_id": a.doc_id, "seq": i, "name": x.name, "type": x.type, "start_date": x.start, "end_date": x.end})
+        for i, m in enumerate(a.metrics):
+            tals.append({"doc_id": a.doc_id, "seq": i, "category": m.category, "value": float(m.value), "unit": m.unit,
+                         "approx": m.approx, "breakdown": m.breakdown, "activity": m.activity,
+                         "date": starts.get(m.activity) or a.published, "evidence": m.evidence,
+                         "start_offset": m.start, "end_offset": m.end, "rule": m.rule})
+    art_t = pa.Table.from_pylist(arts, schema=_ARTICLE_SCHEMA)
+    act_t = pa.Table.from_pylist(acts, schema=_ACTIVITY_SCHEMA)
+    tal_t = pa.Table.from_pylist(tals, schema=_TALLY_SCHEMA)
+    ids = pa.table({"doc_id": [it.article.doc_id for it in items]})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("new_ids", ids)
+        for table in ("tallies", "activities", "articles"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM new_ids)")
+        con.register("new_articles", art_t)
+        con.register("new_activities", act_t)
+        con.register("new_tallies", tal_t)
+        con.execute("INSERT INTO articles BY NAME SELECT * FROM new_articles")
+        con.execute("INSERT INTO activities BY NAME SELECT * FROM new_activities")
+        con.execute("INSERT INTO tallies BY NAME SELECT * FROM new_tallies")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for v in ("new_ids", "new_articles", "new_activities", "new_tallies"):
+            try:
+                con.unregister(v)
+            except Exception:
+                pass
+
+
+def write_errors(con, errors: Iterable[ReadError]) -> None:
+    rows = [{"path": e.path, "line": e.line, "reason": e.reason, "logged_at": datetime.now(timezone.utc).replace(tzinfo=None)} for e in errors]
+    if not rows:
+        return
+    t = pa.Table.from_pylist(rows, schema=pa.schema([("path", pa.string()), ("line", pa.int32()), ("reason", pa.string()), ("logged_at", pa.timestamp("us"))]))
+    con.register("new_errors", t)
+    try:
+        con.execute("DELETE FROM errors WHERE (path, coalesce(line, -1)) IN (SELECT path, coalesce(line, -1) FROM new_errors)")
+        con.execute("INSERT INTO errors BY NAME SELECT * FROM new_errors")
+    finally:
+        con.unregister("new_errors")
+
+
+def clear_errors(con, paths: list[tuple[str, Optional[int]]]) -> None:
+    """Errors of inputs that now read fine are history: drop them."""
+    if not paths:
+        return
+    t = pa.table({"path": [p for p, _ in paths], "line": pa.array([l for _, l in paths], pa.int32())})
+    con.register("ok_inputs", t)
+    try:
+        con.execute("DELETE FROM errors WHERE (path, coalesce(line, -1)) IN (SELECT path, coalesce(line, -1) FROM ok_inputs)")
+    finally:
+        con.unregister("ok_inputs")
+
+
+_ARTICLE_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("content_sha1", pa.string()), ("path", pa.string()), ("line", pa.int32()), ("url", pa.string()),
+    ("title", pa.string()), ("published", pa.string()), ("source", pa.string()), ("agency", pa.string()),
+    ("region_level", pa.string()), ("province", pa.string()), ("city", pa.string()), ("county", pa.string()), ("adcode", pa.string()),
+    ("province_adcode", pa.string()), ("city_adcode", pa.string()), ("county_adcode", pa.string()),
+    ("n_activities", pa.int32()), ("n_tallies", pa.int32()), ("duplicate_of", pa.string()), ("minhash", pa.list_(pa.uint64())),
+    ("rules_version", pa.string()), ("extracted_at", pa.timestamp("us")), ("text", pa.string()),
+])
+_ACTIVITY_SCHEMA = pa.schema([("doc_id", pa.string()), ("seq", pa.int32()), ("name", pa.string()), ("type", pa.string()),
+                              ("start_date", pa.string()), ("end_date", pa.string())])
+_TALLY_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("seq", pa.int32()), ("category", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+    ("approx", pa.bool_()), ("breakdown", pa.bool_()), ("activity", pa.string()), ("date", pa.string()), ("evidence", pa.string()),
+    ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("rule", pa.string()),
+])
