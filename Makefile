@@ -18,9 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed  ## create .venv and install the project with its test extras
 
-run: install  ## whole pipeline over corpus/ into $(DB), then a cross-county comparison
-	$(BIN)/pressmetrics ingest corpus --db $(DB)
-	$(BIN)/pressmetrics compare --db $(DB) --by county --period year
+SEED := $(wildcard $(SHARED)/seed/*.txt)
+
+run: install  ## whole pipeline over corpus/ (and the shared seed, read in place) into $(DB), then a cross-county comparison
+	$(BIN)/pressmetrics ingest corpus $(SEED) --db $(DB)
+	$(BIN)/pressmetrics compare --db $(DB) --by county --period year --wide
 
 test: install  ## unit, rule-corpus and end-to-end tests, then the extraction gate on corpus/
 	$(BIN)/pytest -q

@@ -35,6 +35,7 @@ class Mention:
     positions: list[int] = field(default_factory=list)  # every place it is mentioned
     written: tuple[int, int] = (0, 0)  # the whole written mention, head word included
     heading: bool = False  # named at the head of its paragraph (筹划召开公开退赃活动。)
+    introduced: bool = True  # quoted, or brought in by a verb such as 开展/启动
     paragraph: int = 0  # offset of its paragraph
 
 
@@ -128,7 +129,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         sent = _sentence(body, s)
         typ = type_of(name, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, s, published)
-        out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end())))
+        out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced))
     return out
 
 
@@ -153,12 +154,14 @@ def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: in
     """
     kept = [i for i, m in enumerate(mentions)
             if m.quoted or i in with_tallies or m.start or m.end or m.name_span[0] < title_end or m.heading]
-    out = []
+    out: list[Mention] = []
     for i in kept:
         m = mentions[i]
         bare = i not in with_tallies and not m.start and not m.end
         if bare and any(j != i and mentions[j].type == m.type and mentions[j].sentence == m.sentence for j in kept):
             continue
+        if bare and not m.quoted and out and out[-1].type == m.type:
+            continue  # a further part of the activity just reported (警务回访: 电话调查, 案件回访, 投诉回访)
         out.append(m)
     return out
 
@@ -191,8 +194,9 @@ def _merge(found: list[Mention]) -> list[Mention]:
     for a in found:
         same = next((b for b in out if same_activity(a, b)), None)
         if same is None and not a.quoted:
-            # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it
-            same = next((b for b in reversed(out) if b.type == a.type and b.paragraph == a.paragraph), None)
+            # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it,
+            # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动)
+            same = next((b for b in reversed(out) if b.type == a.type and (b.paragraph == a.paragraph or not a.introduced)), None)
         if same:
             same.positions.extend(a.positions)
             if a.quoted and not same.quoted:

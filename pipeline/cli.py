@@ -23,7 +23,7 @@ def _rules(rules_dir):
     try:
         return load_rules(rules_dir)
     except RuleError as exc:
-        raise click.ClickException(f"rule file problem: {exc}. Fix the file (see rules/README in the README) and run again.") from None
+        raise click.ClickException(f"rule file problem: {exc}. Fix that file (the README section 'Rules' explains their shape) and run again.") from None
 
 
 def _db(path, read_only=False):
@@ -228,9 +228,10 @@ def _busy_guard(fn, db_path):
 @click.option("--to", "date_to", default=None, help="last date, YYYY-MM-DD")
 @click.option("--region", default=None, help="a region name or an adcode prefix (37 = 山东省)")
 @click.option("--population", type=click.Path(exists=True, dir_okay=False), default=None, help="CSV of adcode,population: adds per_100k")
+@click.option("--wide", is_flag=True, help="one row per region and period, the most reported category/unit pairs as columns")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl", "parquet"]), default="table", show_default=True)
 @click.option("--output", "-o", default=None, help="write to this file instead of the screen")
-def compare_cmd(db_path, categories, by, period, date_from, date_to, region, population, fmt, output):
+def compare_cmd(db_path, categories, by, period, date_from, date_to, region, population, wide, fmt, output):
     """Compare regions: totals per region, period, category and unit, ranked.
     Breakdowns and duplicate articles are left out; 人 and 人次 stay apart.
 
@@ -251,6 +252,10 @@ def compare_cmd(db_path, categories, by, period, date_from, date_to, region, pop
     rows = _busy_guard(run, db_path)
     if population:
         rows = with_population(rows, _read_population(population))
+    if wide:
+        from .compare import widen
+
+        rows = widen(rows)
     _out(rows, fmt, output, title=f"tallies by {by} and {period}")
 
 

@@ -62,3 +62,24 @@ def with_population(rows: list[dict], population: dict[str, float]) -> list[dict
         r["per_100k"] = round(r["total"] / pop * 100000, 3) if pop else None
         out.append(r)
     return out
+
+
+def widen(rows: list[dict], columns: int = 6) -> list[dict]:
+    """One row per region and period; the category/unit pairs most regions report become columns."""
+    from collections import Counter
+
+    freq = Counter((r["category"], r["unit"]) for r in rows)
+    cols = [k for k, _ in freq.most_common(columns)]
+    table: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["adcode"], r["period"])
+        row = table.setdefault(key, {"adcode": r["adcode"], "region": r["region"], "period": r["period"],
+                                     **{f"{c}({u})": None for c, u in cols}, "articles": set()})
+        row["articles"].add(r["articles"])
+        if (r["category"], r["unit"]) in cols:
+            row[f"{r['category']}({r['unit']})"] = r["total"]
+    out = []
+    for (code, period), row in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        row["articles"] = max(row["articles"])
+        out.append(row)
+    return out

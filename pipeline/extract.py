@@ -36,6 +36,8 @@ def stored_text(raw: RawDoc) -> str:
         return raw.text.replace("\r\n", "\n").replace("\r", "\n")
     text, meta = html_to_text(raw.text)
     head = meta.get("html_title")
+    if head:
+        head = re.split(r"\s*[_|–—]\s*|\s+-\s+", head)[0].strip()  # drop the site name: 标题_郴州新闻网
     if head and head not in text[:300]:
         text = head + "\n" + text
     pub = meta.get("article:published_time") or meta.get("pubdate") or meta.get("publishdate")

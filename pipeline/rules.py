@@ -34,6 +34,12 @@ def _check_regex(v: Optional[str]) -> Optional[str]:
     return v
 
 
+def _known_category(v: str) -> str:
+    if v not in CATEGORIES:
+        raise ValueError(f"unknown category {v!r}; one of {', '.join(CATEGORIES)}")
+    return v
+
+
 class Expected(BaseModel):
     model_config = ConfigDict(extra="forbid")
     category: str
@@ -41,6 +47,7 @@ class Expected(BaseModel):
     unit: str
     approx: Optional[bool] = None
     breakdown: Optional[bool] = None
+    _c = field_validator("category")(_known_category)
 
 
 class Example(BaseModel):
@@ -72,12 +79,7 @@ class TallyRule(BaseModel):
 
     _v = field_validator("verb", "noun")(_check_regex)
 
-    @field_validator("category")
-    @classmethod
-    def _cat(cls, v: str) -> str:
-        if v not in CATEGORIES:
-            raise ValueError(f"unknown category {v!r}; one of {', '.join(CATEGORIES)}")
-        return v
+    _c = field_validator("category")(_known_category)
 
     @cached_property
     def verb_re(self):

@@ -1,0 +1,57 @@
+"""Numbers as tallies write them, and the numbers that are not tallies."""
+import pytest
+
+from pipeline.extract import analyse
+from pipeline.numbers import find_quantities, parse_number
+
+from .conftest import raw
+
+
+@pytest.mark.parametrize("num,mag,value", [("268", None, 268), ("1.52", "亿", 152000000), ("5.4", "万", 54000),
+                                           ("一千六百", None, 1600), ("两万", None, 20000), ("三百", None, 300), ("百", None, 100)])
+def test_parse_number(num, mag, value):
+    assert parse_number(num, mag) == value
+
+
+def _one(text, rules):
+    return [(m.category, m.value, m.unit, m.approx) for m in analyse(raw(text), rules).article.metrics]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("发放宣传资料1600余份。", ("materials", 1600, "份", True)),
+    ("接受群众咨询百余人次。", ("participants", 100, "人次", True)),
+    ("发放宣传资料近万份。", ("materials", 10000, "份", True)),
+    ("累计出动警力31.2万余人次。", ("officers", 312000, "人次", True)),
+    ("52.3余万人参加。", ("participants", 523000, "人", True)),
+    ("挽回损失126万元。", ("property_recovered", 1260000, "元", False)),
+    ("缴获毒品约291.5公斤。", ("drugs_seized", 291.5, "公斤", True)),
+    ("全国1.52亿学生接受了禁毒教育。", ("participants", 152000000, "人", False)),
+    ("共出动警力六万余人次。", ("officers", 60000, "人次", True)),
+])
+def test_hedges_and_magnitudes(text, expected, rules):
+    assert expected in _one(text, rules)
+
+
+@pytest.mark.parametrize("text", [
+    "丹东警方第29个“110宣传日”送平安进万家。",
+    "新闻热线:0537-3161789。",
+    "如因作品内容问题需要同本网联系的,请30日内进行。",
+    "为期20天的活动中,案件同比上升10.41%。",
+    "全县划分为5个片区,开展六项活动。",
+    "为期6个月的整治将于年底结束。",
+    "民警破获一起贩毒案,查扣一辆轿车。",
+    "涉案金额30万元以上的案件由市局督办。",
+    "各县均明确1名专管民警。",
+    "分局每晚投入巡逻警力300余人。",
+    "捣毁枪支零部件加工窝点。",
+])
+def test_not_tallies(text, rules):
+    assert _one(text, rules) == []
+
+
+def test_reasons_are_given(rules):
+    qs = find_quantities("第29个宣传日,电话0537-3161789,为期20天", rules.tallies.syntax)
+    reasons = {q.raw: q.reason for q in qs}
+    assert reasons["29个"].startswith("ordinal")
+    assert "phone" in reasons["0537"]
+    assert reasons["20"] == "no classifier after the number"

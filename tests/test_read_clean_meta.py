@@ -1,0 +1,109 @@
+"""Reading (encodings, JSONL, bad files), cleaning (boilerplate, offsets) and metadata."""
+import json
+
+from pipeline.clean import clean, make_view
+from pipeline.extract import analyse
+from pipeline.read import read_path
+
+from .conftest import raw
+
+ARTICLE = "鱼台县公安局开展交通整治\n2013-11-28 16:26 来源:大众网\n活动中,共查处交通违法行为268起,行政拘留2人。\n责任编辑:王磊"
+
+
+def test_encodings_are_detected(tmp_path):
+    for enc in ("utf-8", "utf-8-sig", "gb18030", "gbk"):
+        p = tmp_path / f"a-{enc}.txt"
+        p.write_bytes(ARTICLE.encode(enc))
+        (doc,) = list(read_path(p))
+        assert doc.text.lstrip("\ufeff") == ARTICLE, enc
+    p = tmp_path / "big5.txt"
+    p.write_bytes("龍泉市公安局查處交通違法行為640起,暫扣機動車52輛。".encode("big5"))
+    (doc,) = list(read_path(p))
+    assert "龍泉市公安局" in doc.text
+
+
+def test_jsonl_lines_and_their_errors(tmp_path):
+    p = tmp_path / "batch.jsonl"
+    p.write_text("\n".join([json.dumps({"id": "a1", "text": ARTICLE, "published": "2013-11-28"}, ensure_ascii=False),
+                            "{not json", json.dumps({"id": "a3"}), json.dumps({"id": "a4", "html": "<p>共查处交通违法行为5起。</p>"})]),
+                 encoding="utf-8")
+    items = list(read_path(p))
+    assert [getattr(i, "doc_id", None) for i in items] == ["a1", None, None, "a4"]
+    assert items[1].line == 2 and "JSON" in items[1].reason
+    assert items[2].line == 3 and "text" in items[2].reason
+    assert items[3].is_html
+
+
+def test_bad_files_are_reported_not_raised(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.seek(21 * 1024 * 1024)
+        f.write(b"x")
+    reasons = {p.name: list(read_path(p))[0].reason for p in (tmp_path / "empty.txt", tmp_path / "bin.txt", big)}
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["bin.txt"]
+    assert "20 MB" in reasons["big.txt"]
+
+
+def test_view_maps_back_to_stored_text():
+    stored = "累計出動(dòng)警力31.2萬(wàn)余人次"
+    v = make_view(stored)
+    assert v.text == "累计出动警力31.2万余人次"
+    i = v.text.index("31.2")
+    assert v.stored_span(i, len(v.text)) == "31.2萬(wàn)余人次"
+
+
+def test_boilerplate_numbers_never_become_tallies(rules):
+    text = "新闻热线:0537-3161789\n通讯员QQ群:242839438\n标题\n正文:共查处交通违法行为268起。\n如因作品内容问题需要同本网联系的,请30日内进行。\n责任编辑:王磊"
+    c = clean(text, rules.boilerplate)
+    assert "0537" not in c.body and "242839438" not in c.body
+    vals = [m.value for m in analyse(raw(text), rules).article.metrics]
+    assert vals == [268]
+
+
+def test_repeated_lead_counts_once(rules):
+    lead = "为进一步密切警民关系,鱼台县公安局积极开展活动,共查处交通违法行为268起,行政拘留2人。"
+    text = f"标题\n济宁新闻:{lead}\n  大众网济宁11月28日讯(记者 高杨){lead}"
+    art = analyse(raw(text), rules).article
+    assert sorted((m.category, m.value) for m in art.metrics) == [("detentions_admin", 2), ("violations", 268)]
+    c = clean(text, rules.boilerplate)
+    assert c.body_text().count("268起") == 1
+
+
+def test_metadata_from_page(rules):
+    art = analyse(raw(ARTICLE), rules).article
+    assert art.title == "鱼台县公安局开展交通整治"
+    assert art.published == "2013-11-28"
+    assert art.source == "大众网"
+    assert art.agency == "鱼台县公安局"
+    assert art.region.adcode == "370827" and art.region.level == "county" and art.region.city == "济宁市"
+
+
+def test_region_levels(rules):
+    def region(text):
+        return analyse(raw(text), rules).article.region
+    r = region("标题\n2015-03-14 来源:辽西在线\n锦州市公安局在全市范围统一开展集中清查行动,全市共查处治安案件64起。")
+    assert (r.level, r.adcode) == ("city", "210700")
+    r = region("标题\n2011-02-03 来源:海河网\n除夕当天,天津市公安局共出动警力2.6万人。")
+    assert (r.level, r.adcode) == ("province", "120000")
+    r = region("标题\n2022-08-05 来源:成都商报\n成都市公安局郫都分局开展夏夜治安巡查行动,出动警力6800余人次。")
+    assert (r.level, r.adcode, r.county) == ("county", "510117", "郫都区")
+    r = region("标题\n2020-01-16 来源:法治晨报\n公安部今天举行新闻发布会,介绍全国公安机关打掉涉黑组织1045个。")
+    assert r.level == "national" and r.adcode is None
+
+
+def test_no_date_no_region_is_still_an_article(rules):
+    art = analyse(raw("民警在街头设点宣传,发放宣传资料600余份。"), rules).article
+    assert art.published is None and art.region is None
+    assert [(m.category, m.value) for m in art.metrics] == [("materials", 600)]
+
+
+def test_traditional_evidence_points_into_stored_text(rules):
+    text = "龍泉市公安局開展行動\n2015-07-03 來源:麗水在線\n共出動警力860人次、警車210輛次。"
+    art = analyse(raw(text), rules).article
+    m = next(m for m in art.metrics if m.category == "police_vehicles")
+    assert (m.value, m.unit) == (210, "辆次")
+    assert text[m.start:m.end] == "210輛次"
+    assert m.evidence in text

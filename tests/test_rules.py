@@ -1,0 +1,81 @@
+"""Every rule in rules/*.yaml carries its examples and counter-examples; this runs them all."""
+import pytest
+
+from pipeline.clean import clean
+from pipeline.extract import analyse
+from pipeline.rules import load_rules
+
+from .conftest import raw
+
+RULES = load_rules()
+
+
+def _tallies(text, rules):
+    return analyse(raw(text), rules).article.metrics
+
+
+def _has(metrics, exp):
+    for m in metrics:
+        if (m.category, float(m.value), m.unit) == (exp.category, exp.value, exp.unit):
+            if exp.approx is not None and m.approx != exp.approx:
+                return False
+            if exp.breakdown is not None and m.breakdown != exp.breakdown:
+                return False
+            return True
+    return False
+
+
+TALLY_EXAMPLES = [(r.id, ex) for r in RULES.tallies.rules for ex in r.examples]
+TALLY_COUNTER = [(r.id, ex) for r in RULES.tallies.rules for ex in r.counter_examples]
+
+
+@pytest.mark.parametrize("rule_id,example", TALLY_EXAMPLES, ids=[f"{r}:{e.text[:12]}" for r, e in TALLY_EXAMPLES])
+def test_tally_rule_example(rule_id, example, rules):
+    got = _tallies(example.text, rules)
+    for exp in example.expect:
+        assert _has(got, exp), f"{rule_id}: {example.text!r} should give {exp}, got {[(m.category, m.value, m.unit, m.rule) for m in got]}"
+
+
+@pytest.mark.parametrize("rule_id,example", TALLY_COUNTER, ids=[f"{r}:{e.text[:12]}" for r, e in TALLY_COUNTER])
+def test_tally_rule_counter_example(rule_id, example, rules):
+    got = _tallies(example.text, rules)
+    assert not any(m.rule == rule_id for m in got), f"{rule_id} fired on its counter-example {example.text!r}"
+    for exp in example.expect:
+        assert _has(got, exp), f"{example.text!r} should give {exp}, got {[(m.category, m.value, m.unit, m.rule) for m in got]}"
+    if not example.expect:
+        assert got == [], f"{example.text!r} should give no tally, got {[(m.category, m.value, m.unit) for m in got]}"
+
+
+def _acts(ex, rules):
+    return analyse(raw(ex.text, published=ex.published), rules).article.activities
+
+
+@pytest.mark.parametrize("example", RULES.activities.examples, ids=[e.text[:14] for e in RULES.activities.examples])
+def test_activity_example(example, rules):
+    acts = _acts(example, rules)
+    for exp in example.expect:
+        match = [a for a in acts if exp["name"] in a.name or a.name in exp["name"]]
+        assert match, f"no activity {exp['name']!r} in {[a.name for a in acts]}"
+        a = match[0]
+        assert a.type == exp["type"]
+        for k in ("start", "end"):
+            if k in exp:
+                assert getattr(a, k) == exp[k], f"{exp['name']}: {k} {getattr(a, k)} != {exp[k]}"
+
+
+@pytest.mark.parametrize("example", RULES.activities.counter_examples, ids=[e.text[:14] for e in RULES.activities.counter_examples])
+def test_activity_counter_example(example, rules):
+    assert _acts(example, rules) == []
+
+
+@pytest.mark.parametrize("example", RULES.boilerplate.examples + RULES.boilerplate.counter_examples,
+                         ids=[e.text[:14] for e in RULES.boilerplate.examples + RULES.boilerplate.counter_examples])
+def test_boilerplate_examples(example, rules):
+    c = clean("正文第一段。\n" + example.text + "\n正文最后一段。", rules.boilerplate)
+    blanked = example.text.strip() not in c.body_text()
+    assert blanked == example.blank
+
+
+def test_every_rule_has_examples_of_both_kinds(rules):
+    for r in rules.tallies.rules:
+        assert r.examples and r.counter_examples, r.id
