@@ -16,11 +16,12 @@ from .quiet import quiet
 from .rules import ActivityRules
 
 _DATE = re.compile(
-    r"(?:(?P<y1>\d{4})年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})日(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}时)?"
-    r"(?:(?:[至到\-—~])(?:(?P<y2>\d{4})年)?(?:(?P<m2>\d{1,2})月)?(?:(?P<d2>\d{1,2})日|底|初|中旬))?(?P<open>起|以来|开始|启动|全面启动)?"
+    r"(?:(?P<y1>\d{4})年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})日(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}时)?(?:起)?"
+    r"(?:(?:[至到\-—~])(?P<rel>明年|次年|今年)?(?:(?P<y2>\d{4})年)?(?:(?P<m2>\d{1,2})月)?(?:(?P<d2>\d{1,2})日|(?P<eom>底|末)))?"
 )
-_MONTH_RANGE = re.compile(r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?:上旬|中旬|下旬|份|初)?(?:[至到\-—~](?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?:底|末))")
-_UNTIL = re.compile(r"截至(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日|底)")
+# words after a date that make it the start only, or the end only, of an activity
+_OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|打响)")
+_CLOSES = re.compile(r"^[^,。;]{0,4}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Mention:
     written: tuple[int, int] = (0, 0)  # the whole written mention, head word included
     heading: bool = False  # named at the head of its paragraph (筹划召开公开退赃活动。)
     introduced: bool = True  # quoted, or brought in by a verb such as 开展/启动
+    in_title: bool = False
     paragraph: int = 0  # offset of its paragraph
 
 
@@ -133,7 +135,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
     return out
 
 
-def find_activities(body: str, rules: ActivityRules, published: Optional[str]) -> list[Mention]:
+def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     quoted = _quoted(body, rules, published)
     taken = [q.written for q in quoted]
@@ -143,6 +145,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str]) -
         a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1
         lead = body[a.paragraph:a.name_span[0]]
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead
+        a.in_title = a.name_span[0] < title_end
     return _merge(found)
 
 
@@ -184,7 +187,7 @@ def same_activity(a: "Mention", b: "Mention") -> bool:
         return False
     if ka == kb or ka in kb or kb in ka:
         return True
-    return a.type == b.type and _common(ka, kb) >= max(4, int(0.6 * min(len(ka), len(kb))))
+    return a.type == b.type and _common(ka, kb) >= 4
 
 
 def _merge(found: list[Mention]) -> list[Mention]:
@@ -199,12 +202,15 @@ def _merge(found: list[Mention]) -> list[Mention]:
             same = next((b for b in reversed(out) if b.type == a.type and (b.paragraph == a.paragraph or not a.introduced)), None)
         if same:
             same.positions.extend(a.positions)
-            if a.quoted and not same.quoted:
-                same.name, same.name_span, same.quoted = a.name, a.name_span, True
-            if not same.start and not same.end and (a.start or a.end):
+            if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted):
+                # the body's own wording names it better than a headline does
+                same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False
+            if not same.start and not same.end:
                 same.start, same.end = a.start, a.end
-                if not same.quoted:
-                    same.name, same.name_span = a.name, a.name_span
+            elif a.start and same.start == a.start and not same.end:
+                same.end = a.end
+            elif a.end and same.end == a.end and not same.start:
+                same.start = a.start
             continue
         out.append(a)
     return out
@@ -215,27 +221,36 @@ def _norm(name: str) -> str:
 
 
 def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    """The date expression of the activity's sentence, resolved against the publication date."""
+    """The date expression of the activity's sentence, resolved against the publication date.
+
+    A day or a range (11月6日至26日, 从10月8日起至明年3月底) gives start and end; a date followed by
+    起/以来/启动 gives the start only, one followed by 收官/结束 the end only.
+    """
     s, e = sentence
     chunk = text[s:e]
     best = None
     for m in _DATE.finditer(chunk):
-        if not m.group("m1") and not m.group("y1") and not re.match(r"[上下]午|晚|凌晨|,|当天", chunk[m.end("d1") + 1:m.end("d1") + 3]) and m.end() < len(chunk) and chunk[m.end()] not in ",,起":
-            continue
+        if not m.group("m1") and not m.group("y1"):
+            # a bare day (10日,) counts only as a clause-initial time: 10日,丹东市公安局…
+            after_day = chunk[m.end("d1") + 1:m.end("d1") + 3] or ","
+            if (m.start() and chunk[m.start() - 1] not in ",,。 ") or not re.match(r"[上下]午|晚|凌晨|当天|,|起", after_day):
+                continue
         if _is_dateline(chunk, m):
             continue
-        best = m if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos) else best
+        if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos):
+            best = m
     if best is None:
-        mm = _MONTH_RANGE.search(chunk)
-        until = _UNTIL.search(chunk)
-        if until:
-            end = resolve(until.group("y"), until.group("m"), until.group("d") or "last", published)
-            return None, end
         return None, None
     start = resolve(best.group("y1"), best.group("m1"), best.group("d1"), published)
-    if best.group("d2"):
-        end = resolve(best.group("y2") or best.group("y1"), best.group("m2") or best.group("m1"), best.group("d2"), published, after=start)
-    elif best.group("open"):
+    after = chunk[best.end():best.end() + 8]
+    if best.group("d2") or best.group("eom"):
+        y2 = best.group("y2") or best.group("y1")
+        if best.group("rel") in ("明年", "次年") and start:
+            y2 = str(int(start[:4]) + 1)
+        end = resolve(y2, best.group("m2") or best.group("m1"), best.group("d2") or "last", published, after=start)
+    elif _CLOSES.match(after):
+        return None, start
+    elif _OPENS.match(after) or best.group(0).endswith("起"):
         end = None
     else:
         end = start
@@ -247,11 +262,15 @@ def _is_dateline(chunk: str, m: re.Match) -> bool:
 
 
 def resolve(y: Optional[str], m: Optional[str], d: str, published: Optional[str], after: Optional[str] = None) -> Optional[str]:
-    """A date relative to the publication date (JioNLP's parser for the calendar arithmetic)."""
+    """A date relative to the publication date (JioNLP's parser for the calendar arithmetic).
+
+    `d` may be "last" for the end of the month (3月底). A date written without its year lies
+    before the publication, as a report's dates do, unless it is the end of a range.
+    """
     if published is None and not y:
         return None
     base = date.fromisoformat(published) if published else None
-    text = f"{y + '年' if y else ''}{m + '月' if m else ''}{d}日" if d != "last" else f"{y + '年' if y else ''}{m}月底"
+    text = f"{y + '年' if y else ''}{m + '月' if m else ''}{d}日" if d != "last" else f"{y + '年' if y else ''}{m}月"
     try:
         with quiet():
             import jionlp
@@ -261,9 +280,11 @@ def resolve(y: Optional[str], m: Optional[str], d: str, published: Optional[str]
         iso = parsed["time"][0][:10] if d != "last" else parsed["time"][-1][:10]
     except Exception:
         return None
-    if base and not y:
-        # a date written without its year lies before the publication, as a report's dates do
+    if base and not y and after is None:
         when = date.fromisoformat(iso)
         if when > base and (when - base).days > 31:
             iso = when.replace(year=when.year - 1).isoformat()
+    if after and iso < after:
+        # the end of a range lies after its start (12月28日至1月3日)
+        iso = date.fromisoformat(iso).replace(year=int(after[:4]) + 1).isoformat()
     return iso

@@ -54,9 +54,10 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     head = title(c)
     guess = region_and_agency(c, rules.metadata, head)
     findings = find_tallies(c.body, rules.tallies)
-    mentions = find_activities(c.body, rules.activities, pub)
+    title_end = _title_end(c, head)
+    mentions = find_activities(c.body, rules.activities, pub, title_end)
     owners = {_owner(f.q.start, mentions) for f in findings if f.is_tally}
-    mentions = keep_reported(mentions, owners, _title_end(c, head))
+    mentions = keep_reported(mentions, owners, title_end)
     metrics = _metrics(c, doc, findings, mentions)
     acts = [Activity(name=_display_name(c, m), type=m.type, start=m.start, end=m.end) for m in mentions]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,

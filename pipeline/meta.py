@@ -202,8 +202,28 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, title_text: Optional[str
         prov = gz.province(best.province)
         if prov:
             best = prov
+    best = _level_by_wording(best, text, gz)
     region = best.region()
     return RegionGuess(region, _agency(c, rules, best, region))
+
+
+_CITY_WORDS = re.compile(r"全市|我市|(?<![\u4e00-\u9fa5])市公安局|市局|全州|(?<![\u4e00-\u9fa5])州公安局|州局")
+_COUNTY_WORDS = re.compile(r"全县|我县|(?<![\u4e00-\u9fa5])县公安局|县局|全区|我区|全旗|旗公安局")
+
+
+def _level_by_wording(best: Place, text: str, gz) -> Place:
+    """A county named in a story the city bureau tells (记者从市公安局获悉…全市) is not its seat.
+
+    Only for 县/区/旗: in a county-level city (瑞安市) 全市 means the county itself.
+    """
+    if best.level != "county" or best.name.endswith("市"):
+        return best
+    city_votes, county_votes = len(_CITY_WORDS.findall(text)), len(_COUNTY_WORDS.findall(text))
+    if city_votes >= 2 and county_votes == 0:
+        parent = gz.by_code.get(best.adcode[:4] + "00")
+        if parent is not None and parent.level == "city":
+            return parent
+    return best
 
 
 def _lead_end(text: str) -> int:
