@@ -21,7 +21,7 @@ _DATE = re.compile(
 )
 # words after a date that make it the start only, or the end only, of an activity
 _OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|打响)")
-_CLOSES = re.compile(r"^[^,。;]{0,4}?(?:收官|结束|落幕|落下帷幕|告一段落)")
+_CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
     out = []
     for m in re.finditer(r"“([^”“\n]{1,24})”", body):
         x = m.group(1).strip()
-        tail = re.split(r"[,。;:!?、“”\s(]", body[m.end():m.end() + 16])[0]
+        tail = re.split(r"[,。;:!?、“”\s(]|暨|和|与|及|并", body[m.end():m.end() + 16])[0]
         hm = heads.search(tail)
         cont = tail[:hm.end()] if hm and hm.start() <= 10 else ""
         x_head = heads.search(x)
@@ -86,6 +86,8 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
         if _is_context(body, m.start(), m.end() + len(cont), rules):
             continue
         modifier = cont[:hm.start()] if cont else ""
+        if modifier and c["left_cut"].search(modifier):
+            continue  # “三合一”场所开展消防安全检查: the quoted words are an object, not the name
         if cont and not re.search(r"[\u4e00-\u9fa5]", x):
             name, span = x + cont, (m.start(1), m.end() + len(cont))
         elif cont and not x_head and not c["head_modifiers"].match(modifier) and len(modifier) <= 10:
@@ -116,14 +118,17 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         if c["generic_heads"].match(m.group(0)) and not introduced:
             continue
         window = re.sub(r"^[\d第]+", "", window)
+        if re.search(r"[式性化]$", window):
+            continue  # 地毯式宣传, 常态化巡逻: a manner, not a name
         name = window + m.group(0)
         if name.endswith("活动") and len(name) > 4:
             name = name[:-2]
         if re.match(r"[一二三四五六七八九十两]", window):
             continue  # 一系列宣传, 三项整治: counts of the article's own structure
-        if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评"):
-            continue
-        if c["not_activity"].search(name) or len(name) < 3:
+        if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评", "巡逻"):
+            if not (introduced and c["bare_heads"].match(m.group(0)) and re.match(r"[,。;]|工作|活动", body[m.end():m.end() + 2])):
+                continue
+        if c["not_activity"].search(name) or (len(name) < 3 and not (introduced and c["bare_heads"].match(name))):
             continue
         s = m.start() - len(window)
         if _is_context(body, s, m.end(), rules):
@@ -205,6 +210,7 @@ def _merge(found: list[Mention]) -> list[Mention]:
             if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted):
                 # the body's own wording names it better than a headline does
                 same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False
+                same.type = a.type
             if not same.start and not same.end:
                 same.start, same.end = a.start, a.end
             elif a.start and same.start == a.start and not same.end:
@@ -235,14 +241,17 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
             after_day = chunk[m.end("d1") + 1:m.end("d1") + 3] or ","
             if (m.start() and chunk[m.start() - 1] not in ",,。 ") or not re.match(r"[上下]午|晚|凌晨|当天|,|起", after_day):
                 continue
-        if _is_dateline(chunk, m):
-            continue
+        if _is_dateline(chunk, m) or re.search(r"(?:截至|截止到?|截止至)$", chunk[max(0, m.start() - 3):m.start()]):
+            continue  # 截至10月31日 is when the figures were counted, not a date of the activity
         if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos):
             best = m
     if best is None:
+        if re.search(r"当天|当日|同日|同一天", chunk):
+            prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
+            return prev, prev
         return None, None
     start = resolve(best.group("y1"), best.group("m1"), best.group("d1"), published)
-    after = chunk[best.end():best.end() + 8]
+    after = chunk[best.end():best.end() + 24]
     if best.group("d2") or best.group("eom"):
         y2 = best.group("y2") or best.group("y1")
         if best.group("rel") in ("明年", "次年") and start:
@@ -255,6 +264,15 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
     else:
         end = start
     return start, end
+
+
+def _previous_day(text: str, before: int, published: Optional[str]) -> Optional[str]:
+    """The last full day named in the 200 characters before `before`."""
+    last = None
+    for m in _DATE.finditer(text, max(0, before - 200), before):
+        if m.group("m1") and not m.group("d2"):
+            last = m
+    return resolve(last.group("y1"), last.group("m1"), last.group("d1"), published) if last else None
 
 
 def _is_dateline(chunk: str, m: re.Match) -> bool:

@@ -149,6 +149,7 @@ class ActivityRules(BaseModel):
     context_only: str
     context_after: str
     generic_heads: str
+    bare_heads: str
     introducing_verbs: str
     not_activity: str
     types: list[ActivityCue]
@@ -156,7 +157,7 @@ class ActivityRules(BaseModel):
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
     _v = field_validator("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity", "context_after",
-                         "generic_heads", "introducing_verbs")(_check_regex)
+                         "generic_heads", "bare_heads", "introducing_verbs")(_check_regex)
 
     @cached_property
     def heads_re(self):
@@ -165,7 +166,7 @@ class ActivityRules(BaseModel):
     @cached_property
     def compiled(self):
         return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity",
-                                                          "context_after", "generic_heads", "introducing_verbs")}
+                                                          "context_after", "generic_heads", "bare_heads", "introducing_verbs")}
 
     @cached_property
     def type_res(self):
