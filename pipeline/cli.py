@@ -121,8 +121,10 @@ def explain_cmd(path, rules_dir):
 @click.option("--reextract", is_flag=True, help="re-run articles extracted by an older rules version")
 @click.option("--strict", is_flag=True, help="stop at the first failure")
 @click.option("--quiet", "-q", is_flag=True, help="print only the summary")
+@click.option("--batch", "batch_size", type=click.IntRange(1, 100000), default=64, show_default=True,
+              help="articles written per transaction")
 @rules_option
-def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, rules_dir):
+def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, rules_dir):
     """Extract articles (files or folders) into the DuckDB database. Safe to re-run:
     unchanged articles are skipped, changed ones replaced, nothing is counted twice.
 
@@ -139,9 +141,10 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, rules_dir):
     try:
         if bar_ctx:
             with bar_ctx as (set_total, advance):
-                summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, progress=advance, total_hint=set_total)
+                summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, progress=advance,
+                                 total_hint=set_total, batch_size=batch_size)
         else:
-            summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict)
+            summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, batch_size=batch_size)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; what was written so far is whole. Run the same command again to finish.") from None
     except OSError as exc:

@@ -87,7 +87,8 @@ def iter_inputs(paths: list[str], summary: Summary) -> Iterator[Union[RawDoc, Re
 
 
 def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None, workers: int = 1, reextract: bool = False,
-           strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None) -> Summary:
+           strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None,
+           batch_size: int = BATCH) -> Summary:
     s = Summary()
     known = known_versions(con)
     lsh = MinHashLSH(threshold=DUP_THRESHOLD, num_perm=NUM_PERM)
@@ -161,7 +162,7 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
             s.new += 1
         s.tallies += len(res.article.metrics)
         batch.append(res)
-        if len(batch) >= BATCH:
+        if len(batch) >= batch_size:
             flush()
     flush()
     if ok_inputs:

@@ -42,26 +42,34 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8"), "utf-8-sig"
     if b"\x00" in data[:4096]:
         raise ValueError("binary file (contains NUL bytes), not text")
-    for enc in LIKELY_ENCODINGS:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.start > 0:
+            return data[:exc.start].decode("utf-8"), "utf-8 (truncated last character dropped)"
+    for enc in LIKELY_ENCODINGS[1:]:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if enc != "utf-8" and _looks_wrong(text):
+        if _looks_wrong(text):
             continue
         return text, enc
     best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("cannot decode: not UTF-8, GBK/GB18030 or Big5 text")
+    if best is None or _looks_wrong(str(best)):
+        raise ValueError("cannot decode: not UTF-8, GBK/GB18030 or Big5 text (undecodable bytes)")
     return str(best), best.encoding
 
 
 def _looks_wrong(text: str) -> bool:
-    """A strict decode can still succeed on the wrong codec; reject text with private-use or odd chars."""
+    """A strict decode can still succeed on the wrong codec or on noise: reject text with private-use
+    characters, or a long text with no punctuation and no line break at all (random bytes)."""
     if not text:
         return False
     odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
-    return odd > max(2, len(text) // 200)
+    if odd > max(2, len(text) // 200):
+        return True
+    return len(text) >= 200 and not any(ch in text for ch in "。,,、;;::!?\n")
 
 
 def read_path(path: Path) -> Iterator[Union[RawDoc, ReadError]]:

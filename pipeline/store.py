@@ -88,6 +88,8 @@ def open_db(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
             raise StoreError(f"{p}: no such database; run `pressmetrics ingest` first")
     else:
         parent = p.parent if str(p.parent) else Path(".")
+        if parent.exists() and not parent.is_dir():
+            raise StoreError(f"{p}: {parent} is a file, not a folder; choose another --db")
         if not parent.exists():
             try:
                 parent.mkdir(parents=True, exist_ok=True)
@@ -185,7 +187,10 @@ def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[s
         con.execute("INSERT INTO tallies BY NAME SELECT * FROM new_tallies")
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has already ended the transaction
         raise
     finally:
         for v in ("new_ids", "new_articles", "new_activities", "new_tallies"):

@@ -1,0 +1,271 @@
+"""A publicity office's batch: bad inputs, parallel runs, re-runs, duplicates, kills and full disks."""
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+from .conftest import CORPUS, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import synth  # noqa: E402
+
+PRESSMETRICS = [sys.executable, "-m", "pipeline"]
+GOOD = ["tongcheng-2023-03-20.txt", "pingjiang-2021-06-28.txt", "yizhang-2019-12-10.html", "wuyi-2018-09-15.txt"]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def table_rows(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def snapshot(db):
+    """Everything but timestamps, in a stable order."""
+    return (table_rows(db, "SELECT doc_id, content_sha1, title, published, adcode, n_tallies, n_activities, duplicate_of FROM articles ORDER BY doc_id"),
+            table_rows(db, "SELECT * FROM tallies ORDER BY doc_id, seq"),
+            table_rows(db, "SELECT * FROM activities ORDER BY doc_id, seq"))
+
+
+def consistent(db):
+    """Every article's rows are all there: its counts match its tally and activity rows."""
+    bad = table_rows(db, """
+        SELECT a.doc_id FROM articles a
+        LEFT JOIN (SELECT doc_id, count(*) n FROM tallies GROUP BY doc_id) t USING (doc_id)
+        LEFT JOIN (SELECT doc_id, count(*) n FROM activities GROUP BY doc_id) v USING (doc_id)
+        WHERE a.n_tallies != coalesce(t.n, 0) OR a.n_activities != coalesce(v.n, 0)""")
+    orphans = table_rows(db, "SELECT count(*) FROM tallies WHERE doc_id NOT IN (SELECT doc_id FROM articles)")[0][0]
+    return not bad and orphans == 0
+
+
+def make_bad_inputs(d: Path) -> dict[str, str]:
+    """At least twelve kinds of bad input, each with the reason a person should see."""
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_text("   \n\n  ")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (d / "zipped.txt").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    with open(d / "huge.txt", "wb") as f:
+        f.seek(21 * 1024 * 1024)
+        f.write(b"\n")
+    (d / "scripts.html").write_text("<html><script>" + "var x=1;" * 5000 + "</script><style>p{}</style>"
+                                    "<p>共查处交通违法行为12起。</p></html>", encoding="utf-8")
+    (d / "truncated.txt").write_bytes("标题\n共查处交通违法行为268起,行政拘留2人。".encode("utf-8")[:-1])
+    (d / "undecodable.txt").write_bytes(bytes(random.Random(3).randrange(128, 256) for _ in range(3000)))
+    lines = ["{broken json", json.dumps([1, 2]), json.dumps({"id": "j3"}), json.dumps({"text": "没有编号的文章,查处违法5起。"}),
+             json.dumps({"id": "j5", "text": "民警发放宣传资料600余份。"}, ensure_ascii=False), "", json.dumps({"id": "j7", "text": ""})]
+    (d / "mixed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (d / "nodate-noregion-notally.txt").write_text("民警在街头巡逻,提醒群众注意安全。", encoding="utf-8")
+    (d / "only-boilerplate.html").write_text("<html><body><div>新闻热线:0537-3161789</div><div>责任编辑:王磊</div></body></html>", encoding="utf-8")
+    (d / "nul-in-middle.txt").write_bytes("标题\n正文".encode("utf-8") + b"\x00" * 10 + "共查处违法5起。".encode("utf-8"))
+    return {
+        "empty.txt": "empty file", "blank.txt": "empty file", "binary.txt": "binary", "zipped.txt": "binary",
+        "huge.txt": "20 MB", "mixed.jsonl:1": "JSON", "mixed.jsonl:2": "not an object", "mixed.jsonl:3": "needs an 'id'",
+        "mixed.jsonl:4": "needs an 'id'", "mixed.jsonl:7": "needs an 'id'", "undecodable.txt": "undecodable",
+        "nul-in-middle.txt": "binary",
+    }
+
+
+def test_bad_inputs_never_stop_the_batch(tmp_path):
+    inputs = tmp_path / "in"
+    expected_failures = make_bad_inputs(inputs / "bad")
+    for name in GOOD:
+        shutil.copy(CORPUS / name, inputs)
+    db = tmp_path / "p.duckdb"
+    r = run("ingest", inputs, "--db", db, "--workers", 2, "--quiet")
+    assert r.exit_code == 1, r.output
+    errors = {(Path(p).name + (f":{line}" if line else ""), reason) for p, line, reason in table_rows(db, "SELECT path, line, reason FROM errors")}
+    for where, why in expected_failures.items():
+        assert any(w == where and why in reason for w, reason in errors), f"{where}: {why} not in {errors}"
+        assert f"{where}:" in r.output or f"{where.split(':')[0]}:" in r.output
+    assert "failed 12" in r.output
+    stored = {d for (d,) in table_rows(db, "SELECT doc_id FROM articles")}
+    # every good article is stored, and real articles without date, region or tally too
+    assert {Path(n).stem for n in GOOD} <= stored
+    assert {"nodate-noregion-notally", "scripts", "truncated", "j5", "only-boilerplate"} <= stored
+    nulls = table_rows(db, "SELECT published, adcode, n_tallies FROM articles WHERE doc_id = 'nodate-noregion-notally'")
+    assert nulls == [(None, None, 0)]
+    assert table_rows(db, "SELECT value FROM tallies WHERE doc_id = 'truncated' ORDER BY value") == [(2.0,), (268.0,)]
+    assert table_rows(db, "SELECT value FROM tallies WHERE doc_id = 'scripts'") == [(12.0,)]
+    assert table_rows(db, "SELECT count(*) FROM tallies WHERE doc_id = 'only-boilerplate'") == [(0,)]
+    assert consistent(db)
+
+
+def test_strict_stops_at_first_failure(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a-empty.txt").write_bytes(b"")
+    shutil.copy(CORPUS / GOOD[0], inputs)
+    db = tmp_path / "p.duckdb"
+    r = run("ingest", inputs, "--db", db, "--strict", "--quiet")
+    assert r.exit_code == 1 and "empty file" in r.output
+    assert table_rows(db, "SELECT count(*) FROM articles") == [(0,)]
+
+
+def test_same_rows_whatever_the_workers(tmp_path):
+    synth.generate(tmp_path / "in", 60, seed=5)
+    for n in (1, 2):
+        assert run("ingest", tmp_path / "in", "--db", tmp_path / f"w{n}.duckdb", "--workers", n, "--quiet", "--batch", 7).exit_code == 0
+    assert snapshot(tmp_path / "w1.duckdb") == snapshot(tmp_path / "w2.duckdb")
+
+
+def test_changed_article_replaces_its_rows_and_reextract_follows_rules(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    art = d / "a.txt"
+    art.write_text("鱼台县公安局开展整治\n2013-11-28 来源:大众网\n共查处交通违法行为268起,行政拘留2人。", encoding="utf-8")
+    db = tmp_path / "p.duckdb"
+    assert "new 1" in run("ingest", d, "--db", db, "--quiet").output
+    assert "unchanged 1" in run("ingest", d, "--db", db, "--quiet").output
+    art.write_text("鱼台县公安局开展整治\n2013-11-28 来源:大众网\n共查处交通违法行为300起。", encoding="utf-8")
+    assert "updated 1" in run("ingest", d, "--db", db, "--quiet").output
+    assert table_rows(db, "SELECT category, value FROM tallies") == [("violations", 300.0)]
+    # a rules edit: --reextract re-runs what an older rules version produced
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    with open(rules / "userdict.txt", "a", encoding="utf-8") as f:
+        f.write("交通整治 100 n\n")
+    assert "unchanged 1" in run("ingest", d, "--db", db, "--quiet", "--rules", rules).output
+    assert "updated 1" in run("ingest", d, "--db", db, "--quiet", "--rules", rules, "--reextract").output
+    assert "unchanged 1" in run("ingest", d, "--db", db, "--quiet", "--rules", rules, "--reextract").output
+
+
+def test_republished_copy_is_a_duplicate_counted_once(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    text = (CORPUS / "pidu-2022-08-05.txt").read_text(encoding="utf-8")
+    (d / "a-first.txt").write_text(text, encoding="utf-8")
+    # the same release on another site: other furniture, the same body
+    (d / "b-copy.txt").write_text("当前位置:首页 > 转载\n" + text.replace("来源:成都商报", "来源:四川在线") + "\n责任编辑:张三", encoding="utf-8")
+    db = tmp_path / "p.duckdb"
+    r = run("ingest", d, "--db", db, "--quiet", "--workers", 1)
+    assert "duplicate 1" in r.output
+    assert table_rows(db, "SELECT doc_id, duplicate_of FROM articles ORDER BY doc_id") == [("a-first", None), ("b-copy", "a-first")]
+    once = table_rows(db, "SELECT sum(value) FROM tallies_comparable WHERE category = 'cases'")[0][0]
+    assert once == 112
+
+
+def test_kill_and_resume_gives_the_single_run_database(tmp_path):
+    src = tmp_path / "in"
+    synth.generate(src, 300, seed=11)
+    reference = tmp_path / "ref.duckdb"
+    subprocess.run([*PRESSMETRICS, "ingest", str(src), "--db", str(reference), "--quiet", "--workers", "1", "--batch", "10"],
+                   check=False, cwd=ROOT, capture_output=True)
+    t0 = time.time()
+    db = tmp_path / "killed.duckdb"
+    partial_seen = False
+    for delay in (2.5, 3.5, 4.5):
+        p = subprocess.Popen([*PRESSMETRICS, "ingest", str(src), "--db", str(db), "--quiet", "--workers", "1", "--batch", "10"],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        if db.exists():
+            assert consistent(db), "a killed ingest left an article half-written"
+            n = table_rows(db, "SELECT count(*) FROM articles")[0][0]
+            partial_seen = partial_seen or 0 < n < 300
+    assert partial_seen, "no kill landed part-way; the test proved nothing"
+    r = subprocess.run([*PRESSMETRICS, "ingest", str(src), "--db", str(db), "--quiet", "--workers", "2"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert consistent(db)
+    ref, got = snapshot(reference), snapshot(db)
+    assert len(got[0]) == 300
+    assert got == ref
+    assert time.time() - t0 < 120
+
+
+def test_database_held_by_another_process(tmp_path):
+    db = tmp_path / "p.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); c.execute('create table x(i int)'); print('ok', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        r = run("ingest", CORPUS / GOOD[0], "--db", db, "--quiet")
+        assert r.exit_code == 1 and "busy" in r.output and str(db) in r.output
+        t = time.time()
+        r = run("compare", "--db", db)
+        assert r.exit_code == 1 and "busy" in r.output and time.time() - t < 12
+    finally:
+        holder.kill()
+
+
+def test_unusable_db_locations_give_one_clear_message(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    r = run("ingest", CORPUS / GOOD[0], "--db", blocker / "p.duckdb", "--quiet")
+    assert r.exit_code == 1 and "not a folder" in r.output and "Traceback" not in r.output
+    r = run("ingest", CORPUS / GOOD[0], "--db", blocker / "sub" / "p.duckdb", "--quiet")
+    assert r.exit_code == 1 and "cannot create the folder" in r.output
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"this is not a database" * 100)
+    r = run("ingest", CORPUS / GOOD[0], "--db", garbage, "--quiet")
+    assert r.exit_code == 1 and str(garbage) in r.output and "Traceback" not in r.output
+    assert garbage.read_bytes() == b"this is not a database" * 100
+    r = run("compare", "--db", tmp_path / "missing.duckdb")
+    assert r.exit_code == 1 and "no such database" in r.output
+
+
+def test_full_disk_keeps_what_was_stored(tmp_path):
+    """Writes beyond a file-size limit fail as on a full disk: the batch is rolled back, the
+    message names the database, and everything committed before stays readable and whole."""
+    db = tmp_path / "p.duckdb"
+    assert run("ingest", CORPUS / GOOD[0], "--db", db, "--quiet").exit_code == 0
+    synth.generate(tmp_path / "more", 300, seed=2)
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    r = subprocess.run([*PRESSMETRICS, "ingest", str(tmp_path / "more"), "--db", str(db), "--quiet", "--workers", "1"],
+                       cwd=ROOT, capture_output=True, text=True, preexec_fn=limit)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr and str(db) in r.stderr and "Free disk space" in r.stderr, r.stderr
+    assert consistent(db)
+    ids = {d for (d,) in table_rows(db, "SELECT doc_id FROM articles")}
+    assert Path(GOOD[0]).stem in ids
+    # with room again, the same command finishes the job
+    r = subprocess.run([*PRESSMETRICS, "ingest", str(tmp_path / "more"), "--db", str(db), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0 and table_rows(db, "SELECT count(*) FROM articles")[0][0] == 301
+
+
+def test_progress_bar_on_a_terminal_summary_only_otherwise(tmp_path):
+    import pty
+
+    synth.generate(tmp_path / "in", 40, seed=9)
+    master, slave = pty.openpty()
+    p = subprocess.Popen([*PRESSMETRICS, "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "a.duckdb"), "--workers", "1"],
+                         cwd=ROOT, stdout=slave, stderr=slave, env={**os.environ, "COLUMNS": "120"})
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait()
+    text = out.decode("utf-8", "replace")
+    assert "articles/s" in text and "/40" in text, text[-500:]
+    assert "new 40" in text
+    r = subprocess.run([*PRESSMETRICS, "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "b.duckdb"), "--workers", "1"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert r.stderr == "" and r.stdout.count("\n") == 1 and "new 40" in r.stdout
