@@ -98,7 +98,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
             continue
         sent = _sentence(body, m.start())
         typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
-        start, end = dates_near(body, sent, m.start(), published)
+        start, end = dates_near(body, sent, m.start(), published, lazy=True)
         out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), m.end() + len(cont))))
     return out
 
@@ -135,7 +135,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
             continue
         sent = _sentence(body, s)
         typ = type_of(name, body[sent[0]:sent[1]], rules)
-        start, end = dates_near(body, sent, s, published)
+        start, end = dates_near(body, sent, s, published, lazy=True)
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced))
     return out
 
@@ -161,10 +161,10 @@ def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: in
     activity of the same type, is a part of it (“警营开放日”和“警民恳谈”活动).
     """
     kept = [i for i, m in enumerate(mentions)
-            if m.quoted or i in with_tallies or m.start or m.end or m.name_span[0] < title_end or m.heading]
+            if m.quoted or i in with_tallies or m.name_span[0] < title_end or m.heading or settle(m).start or m.end]
     out: list[Mention] = []
     for i in kept:
-        m = mentions[i]
+        m = settle(mentions[i])
         bare = i not in with_tallies and not m.start and not m.end
         if bare and any(j != i and mentions[j].type == m.type and mentions[j].sentence == m.sentence for j in kept):
             continue
@@ -213,9 +213,9 @@ def _merge(found: list[Mention]) -> list[Mention]:
                 same.type = a.type
             if not same.start and not same.end:
                 same.start, same.end = a.start, a.end
-            elif a.start and same.start == a.start and not same.end:
+            elif a.start and not same.end and settle(same).start == settle(a).start:
                 same.end = a.end
-            elif a.end and same.end == a.end and not same.start:
+            elif a.end and not same.start and settle(same).end == settle(a).end:
                 same.start = a.start
             continue
         out.append(a)
@@ -226,7 +226,35 @@ def _norm(name: str) -> str:
     return re.sub(r"[“”\"'‘’《》\s]|活动$|行动$", "", name)
 
 
-def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+class _Day:
+    """A date expression not yet resolved: JioNLP's parser runs only for activities kept."""
+
+    __slots__ = ("args", "_value")
+
+    def __init__(self, *args):
+        self.args, self._value = args, False
+
+    def get(self) -> Optional[str]:
+        if self._value is False:
+            self._value = resolve(*self.args)
+        return self._value
+
+
+def settle(m: "Mention") -> "Mention":
+    m.start = m.start.get() if isinstance(m.start, _Day) else m.start
+    m.end = m.end.get() if isinstance(m.end, _Day) else m.end
+    return m
+
+
+def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str], lazy: bool = False):
+    if lazy:
+        s, e = dates_near_spec(text, sentence, pos, published)
+        return s, e
+    s, e = dates_near_spec(text, sentence, pos, published)
+    return (s.get() if isinstance(s, _Day) else s), (e.get() if isinstance(e, _Day) else e)
+
+
+def dates_near_spec(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]):
     """The date expression of the activity's sentence, resolved against the publication date.
 
     A day or a range (11月6日至26日, 从10月8日起至明年3月底) gives start and end; a date followed by
@@ -250,10 +278,11 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
             prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
             return prev, prev
         return None, None
-    start = resolve(best.group("y1"), best.group("m1"), best.group("d1"), published)
+    start = _Day(best.group("y1"), best.group("m1"), best.group("d1"), published)
     after = chunk[best.end():best.end() + 24]
     if best.group("d2") or best.group("eom"):
         y2 = best.group("y2") or best.group("y1")
+        start = start.get()
         if best.group("rel") in ("明年", "次年") and start:
             y2 = str(int(start[:4]) + 1)
         end = resolve(y2, best.group("m2") or best.group("m1"), best.group("d2") or "last", published, after=start)
@@ -272,7 +301,7 @@ def _previous_day(text: str, before: int, published: Optional[str]) -> Optional[
     for m in _DATE.finditer(text, max(0, before - 200), before):
         if m.group("m1") and not m.group("d2"):
             last = m
-    return resolve(last.group("y1"), last.group("m1"), last.group("d1"), published) if last else None
+    return _Day(last.group("y1"), last.group("m1"), last.group("d1"), published) if last else None
 
 
 def _is_dateline(chunk: str, m: re.Match) -> bool:

@@ -92,27 +92,18 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]
 
 
 @lru_cache(maxsize=1)
-def _t2s_table() -> dict[str, str]:
-    """JioNLP's traditional→simplified character table, restricted to 1:1 characters."""
+def _fold_table() -> dict[int, str]:
+    """One str.translate table: JioNLP's traditional→simplified characters (1:1 only) and
+    full-width forms folded to half-width; every entry maps one character to one."""
     with quiet():
         from jionlp.dictionary.dictionary_loader import traditional_simplified_loader
 
-    table = traditional_simplified_loader("tra2sim_char.txt")
-    out = {k: v for k, v in table.items() if len(k) == 1 and len(v) == 1}
+    table = {ord(k): v for k, v in traditional_simplified_loader("tra2sim_char.txt").items() if len(k) == 1 and len(v) == 1}
     # JioNLP maps these to rarer variants; police text wants the common simplified form.
-    out.update({"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台", "著": "着"})
-    return out
-
-
-def _fold_char(ch: str, t2s: dict[str, str]) -> str:
-    o = ord(ch)
-    if 0xFF01 <= o <= 0xFF5E:
-        return chr(o - 0xFEE0)
-    if ch in "\u3000\xa0\t\r":
-        return " "
-    if ch in "。":
-        return ch
-    return t2s.get(ch, ch)
+    table.update({ord(k): v for k, v in {"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台", "著": "着"}.items()})
+    table.update({o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)})
+    table.update({ord(c): " " for c in "\u3000\xa0\t\r"})
+    return table
 
 
 @dataclass
@@ -121,7 +112,7 @@ class View:
 
     stored: str
     text: str
-    index: list[int] = field(repr=False)
+    index: "list[int] | range" = field(repr=False)
 
     def to_stored(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the view to the stored text."""
@@ -137,18 +128,18 @@ class View:
 
 
 def make_view(stored: str) -> View:
-    t2s = _t2s_table()
+    folded = stored.translate(_fold_table())
+    if "(" not in folded or not _PINYIN.search(folded):
+        return View(stored=stored, text=folded, index=range(len(stored)))
     chars: list[str] = []
     index: list[int] = []
-    drop = {m.start(): m.end() for m in _PINYIN.finditer(stored)}
-    i, n = 0, len(stored)
-    while i < n:
-        if i in drop:
-            i = drop[i]
-            continue
-        chars.append(_fold_char(stored[i], t2s))
-        index.append(i)
-        i += 1
+    pos = 0
+    for m in _PINYIN.finditer(folded):
+        chars.append(folded[pos:m.start()])
+        index.extend(range(pos, m.start()))
+        pos = m.end()
+    chars.append(folded[pos:])
+    index.extend(range(pos, len(folded)))
     return View(stored=stored, text="".join(chars), index=index)
 
 

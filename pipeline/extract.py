@@ -10,7 +10,7 @@ from typing import Optional
 
 import re
 
-from .activities import Mention, find_activities, keep_reported
+from .activities import Mention, find_activities, keep_reported, settle
 from .clean import Cleaned, clean, html_to_text
 from .meta import published as find_published
 from .meta import region_and_agency, source, title
@@ -52,12 +52,13 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     doc = segment(c.body, rules.userdict)
     pub = find_published(c, raw.published)
     head = title(c)
-    guess = region_and_agency(c, rules.metadata, head)
+    tokens = [(t.idx, t.text) for t in doc if not t.is_space]
+    guess = region_and_agency(c, rules.metadata, head, tokens)
     findings = find_tallies(c.body, rules.tallies)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
     owners = {_owner(f.q.start, mentions) for f in findings if f.is_tally}
-    mentions = keep_reported(mentions, owners, title_end)
+    mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
     metrics = _metrics(c, doc, findings, mentions)
     acts = [Activity(name=_display_name(c, m), type=m.type, start=m.start, end=m.end) for m in mentions]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,

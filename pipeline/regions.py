@@ -76,6 +76,7 @@ class Gazetteer:
                     if county.startswith("_"):
                         continue
                     self._add(Place("county", county, kv["_admin_code"], prov, city, county), _aliases(county, kv.get("_alias")))
+        self.prefixes = {n[:i] for n in self.by_name for i in range(1, len(n) + 1)}
         names = sorted(self.by_name, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, names)))
 
@@ -89,6 +90,33 @@ class Gazetteer:
     def find(self, text: str):
         """Every place-name occurrence in `text`: (start, end, name, candidates)."""
         return [(m.start(), m.end(), m.group(0), self.by_name[m.group(0)]) for m in self.pattern.finditer(text)]
+
+    def find_in_tokens(self, tokens: list[tuple[int, str]]):
+        """The same from a segmented text: a name is one token or up to three adjacent ones
+        (邵阳 隆回县 公安局, 郫都 区), longest first. Much faster than scanning characters."""
+        out = []
+        i, n = 0, len(tokens)
+        prefixes = self.prefixes
+        while i < n:
+            if tokens[i][1] not in prefixes:
+                i += 1
+                continue
+            hit = None
+            for k in (3, 2, 1):
+                if i + k > n:
+                    continue
+                name = "".join(t for _, t in tokens[i:i + k])
+                if len(name) >= 2 and name in self.by_name:
+                    hit = (k, name)
+                    break
+            if hit:
+                k, name = hit
+                start = tokens[i][0]
+                out.append((start, start + len(name), name, self.by_name[name]))
+                i += k
+            else:
+                i += 1
+        return out
 
     def province(self, name: str) -> Optional[Place]:
         for p in self.by_name.get(name, []):

@@ -147,7 +147,18 @@ def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_nou
     return rule, how
 
 
+_LEXICONS: dict[int, re.Pattern] = {}
+
+
 def verb_lexicon(rules: TallyRules) -> re.Pattern:
+    """Compiled once per rule set."""
+    key = id(rules)
+    if key not in _LEXICONS:
+        _LEXICONS[key] = _build_lexicon(rules)
+    return _LEXICONS[key]
+
+
+def _build_lexicon(rules: TallyRules) -> re.Pattern:
     """Every verb the rules know, plus syntax.verbs; longest first. A verb that is the first
     part of a noun (劝导站, 检查点, 宣传车) is not a verb there."""
     alts: set[str] = set(rules.syntax.verbs.split("|"))
