@@ -6,7 +6,7 @@ SHARED ?= ../shared
 DB     ?= outputs/pressmetrics.duckdb
 MIN_F1 ?= 0.95
 
-.PHONY: install run test eval validate bench clean
+.PHONY: install run test eval validate bench report report-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ eval: install  ## score the shared dev set with the shared scorer
 
 bench: install  ## throughput against the jieba floor; writes outputs/bench.json
 	$(BIN)/python scripts/bench.py --out outputs/bench.json
+
+report: install  ## the HTML report of the database (run `make run` first)
+	$(BIN)/pressmetrics report --db $(DB) --out outputs/report.html
+
+report-check: report  ## render the report in headless Chromium (Debian's chromium) to outputs/report.png
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+	  --disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --window-size=1280,2400 \
+	  --screenshot=$(CURDIR)/outputs/report.png file://$(CURDIR)/outputs/report.html
+	@ls -l outputs/report.png
 
 clean:
 	rm -rf $(VENV) outputs/*.duckdb outputs/*.jsonl

@@ -314,6 +314,54 @@ def schema_cmd():
     click.echo(SCHEMA_DOC)
 
 
+@cli.command("export")
+@db_option
+@click.option("--table", "tables", multiple=True,
+              type=click.Choice(["articles", "activities", "tallies", "errors", "tallies_comparable", "comparison"]),
+              help="tables or views to export (default: tallies_comparable, articles, activities)")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="parquet", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs/export", show_default=True)
+def export_cmd(db_path, tables, fmt, out_dir):
+    """Export tables and views for pandas, R or Spark: CSV files, or Parquet partitioned by
+    province and year (hive style: province=山东省/year=2013/…).
+
+    Example: pressmetrics export --format parquet --out outputs/export
+    """
+    from .export import export
+
+    con = _db(db_path, read_only=True)
+    try:
+        for name, path, rows in export(con, list(tables) or ["tallies_comparable", "articles", "activities"], fmt, Path(out_dir)):
+            click.echo(f"{name}: {rows} rows → {path}")
+    finally:
+        con.close()
+
+
+@cli.command("report")
+@db_option
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default="outputs/report.html", show_default=True)
+def report_cmd(db_path, out_path):
+    """Write one self-contained HTML report (opens offline): charts of each category across
+    regions and over time, with the tables behind them.
+
+    Example: pressmetrics report --out outputs/report.html
+    """
+    from .report import build_report
+
+    con = _db(db_path, read_only=True)
+    try:
+        page = build_report(con)
+    finally:
+        con.close()
+    out = Path(out_path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write the report ({exc.strerror})") from None
+    click.echo(f"wrote {out} ({len(page.encode('utf-8')) // 1024} KB)")
+
+
 @cli.command("validate")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--min-f1", type=float, default=None, help="exit 1 when tallies F1 is below this")

@@ -1,0 +1,131 @@
+"""Throughput against the segmentation floor. `make bench` runs it.
+
+    python scripts/bench.py [--count 5000] [--out outputs/bench.json] [--workdir outputs/bench]
+
+Builds a corpus of distinct synthetic articles (scripts/synth.py), then measures on the same
+texts: the floor (jieba.lcut over the cleaned texts), in-process extraction with one worker,
+`pressmetrics ingest` into a new DuckDB file with 1 and 2 workers, the ingest's peak RSS (the
+largest process), and the wall time of `pressmetrics extract` on one article from a cold start.
+Prints a table and writes it as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+TARGETS = {"extract_vs_floor": 0.70, "ingest2_vs_ingest1": 1.7, "ingest_vs_floor_per_worker": 0.60, "peak_rss_mb": 1024, "cold_start_s": 3.0}
+
+_WRAP = ("import resource, subprocess, sys, time; t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+
+
+def timed_subprocess(args: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB of the largest process, and the exit code."""
+    out = subprocess.run([sys.executable, "-c", _WRAP, *args], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+def measure(count: int, workdir: Path) -> dict:
+    import jieba
+
+    import synth
+    from pipeline.clean import clean
+    from pipeline.extract import analyse, stored_text
+    from pipeline.read import read_all
+    from pipeline.rules import load_rules
+
+    corpus = workdir / "corpus"
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    synth.generate(corpus, count, seed=1)
+    rules = load_rules()
+    docs = [d for d in read_all([corpus]) if hasattr(d, "text")]
+    texts = [clean(stored_text(d), rules.boilerplate).body_text() for d in docs]
+    analyse(docs[0], rules)  # load dictionaries once, outside the timings
+    jieba.lcut(texts[0])
+
+    t = time.perf_counter()
+    for tx in texts:
+        jieba.lcut(tx)
+    floor = len(texts) / (time.perf_counter() - t)
+
+    t = time.perf_counter()
+    for d in docs:
+        analyse(d, rules)
+    extract = len(docs) / (time.perf_counter() - t)
+
+    ingest, rss = {}, {}
+    for workers in (1, 2):
+        db = workdir / f"ingest-{workers}.duckdb"
+        for p in (db, Path(str(db) + ".wal")):
+            p.unlink(missing_ok=True)
+        secs, peak, rc = timed_subprocess([sys.executable, "-m", "pipeline", "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"])
+        if rc != 0:
+            raise SystemExit(f"ingest with {workers} workers failed (exit {rc})")
+        ingest[workers], rss[workers] = len(docs) / secs, peak
+
+    one = next(corpus.glob("*.txt"))
+    colds = sorted(timed_subprocess([sys.executable, "-m", "pipeline", "extract", str(one)])[0] for _ in range(3))
+    cold = colds[1]
+
+    return {
+        "articles": len(docs),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "floor_jieba_articles_per_s": round(floor, 1),
+        "extract_1_worker_articles_per_s": round(extract, 1),
+        "extract_vs_floor": round(extract / floor, 3),
+        "ingest_1_worker_articles_per_s": round(ingest[1], 1),
+        "ingest_2_workers_articles_per_s": round(ingest[2], 1),
+        "ingest2_vs_ingest1": round(ingest[2] / ingest[1], 3),
+        "ingest_vs_floor_per_worker": round(min(ingest[1] / floor, ingest[2] / (2 * floor)), 3),
+        "peak_rss_mb": round(max(rss.values()), 1),
+        "cold_start_s": round(cold, 2),
+    }
+
+
+def verdicts(r: dict) -> dict[str, bool]:
+    return {k: (r[k] <= v if k in ("peak_rss_mb", "cold_start_s") else r[k] >= v) for k, v in TARGETS.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=5000)
+    ap.add_argument("--out", type=Path, default=ROOT / "outputs" / "bench.json")
+    ap.add_argument("--workdir", type=Path, default=ROOT / "outputs" / "bench")
+    a = ap.parse_args()
+    a.workdir.mkdir(parents=True, exist_ok=True)
+    r = measure(a.count, a.workdir)
+    ok = verdicts(r)
+    r["targets"] = {k: {"target": v, "met": ok[k]} for k, v in TARGETS.items()}
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"pressmetrics bench: {r['articles']} articles on {r['machine']}")
+    for c in ("measure", "value", "target", "met"):
+        t.add_column(c)
+    for k, v in r.items():
+        if k in ("targets", "machine", "articles"):
+            continue
+        tgt = TARGETS.get(k)
+        t.add_row(k, str(v), "" if tgt is None else (f"<= {tgt}" if k in ("peak_rss_mb", "cold_start_s") else f">= {tgt}"),
+                  "" if tgt is None else ("yes" if ok[k] else "NO"))
+    Console().print(t)
+    print(f"written to {a.out}")
+
+
+if __name__ == "__main__":
+    main()

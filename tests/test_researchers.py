@@ -1,0 +1,168 @@
+"""The researchers' interface: compare options, export, report, busy database."""
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+from .conftest import CORPUS, ROOT
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rdb") / "p.duckdb"
+    assert run("ingest", CORPUS, "--db", path, "--workers", 1, "--quiet").exit_code == 0
+    return path
+
+
+# Worked out by hand from the corpus articles: violations (起) per county and year, breakdowns
+# (其中 …) left out, dated by the activity's start or else the publication date.
+HAND_VIOLATIONS = [
+    ("2015", "331181", "龙泉市", 640, 1),
+    ("2019", "431022", "宜章县", 19, 1),
+    ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
+    ("2022", "510117", "郫都区", 156, 2),    # 醉酒驾驶32起 is a breakdown
+    ("2023", "340881", "桐城市", 1200, 1),   # 23+6+41+87 are a breakdown
+    ("2024", "320981", "东台市", 53, 1),
+    ("2025", "411121", "舞阳县", 170, 1),
+]
+
+
+def test_compare_equals_the_hand_computed_table(db):
+    r = run("compare", "--db", db, "--category", "violations", "--by", "county", "--period", "year", "--format", "json")
+    got = sorted((d["period"], d["adcode"], d["region"], d["total"], d["rank"]) for d in json.loads(r.output) if d["unit"] == "起")
+    assert got == sorted(HAND_VIOLATIONS)
+
+
+def test_compare_filters_periods_and_population(db, tmp_path):
+    r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022"}
+    r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022"}
+    r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
+    data = json.loads(r.output)
+    assert data and all(d["period"].startswith("2022-Q") for d in data)
+    pop = tmp_path / "pop.csv"
+    pop.write_text("adcode,population\n340881,640000\n", encoding="utf-8")
+    r = run("compare", "--db", db, "--category", "violations", "--population", pop, "--format", "json")
+    tong = next(d for d in json.loads(r.output) if d["adcode"] == "340881")
+    assert tong["per_100k"] == round(1200 / 640000 * 100000, 3)
+    r = run("compare", "--db", db, "--by", "city", "--category", "violations", "--format", "csv")
+    assert "430200" in r.output and "430212" not in r.output
+    out = tmp_path / "c.parquet"
+    assert run("compare", "--db", db, "--format", "parquet", "--output", out).exit_code == 0
+    assert duckdb.connect().execute(f"SELECT count(*) FROM '{out}'").fetchone()[0] > 20
+
+
+def test_comparable_view_folds_units_and_keeps_people_apart(db):
+    con = duckdb.connect(str(db), read_only=True)
+    units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
+    assert "名" not in units and "人" in units and "人次" in units
+    grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized'").fetchall()
+    assert grams == [(386.5, "克", "克")]
+    assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
+    con.close()
+
+
+def test_export_csv_and_partitioned_parquet(db, tmp_path):
+    r = run("export", "--db", db, "--format", "parquet", "--out", tmp_path / "pq")
+    assert r.exit_code == 0
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT province, year, sum(value) FROM read_parquet('{tmp_path}/pq/tallies_comparable/*/*/*.parquet', hive_partitioning=true) "
+                       "WHERE category = 'violations' AND province = '安徽省' GROUP BY ALL").fetchall()
+    assert rows == [("安徽省", 2023, 1200.0)]
+    r = run("export", "--db", db, "--format", "csv", "--table", "tallies", "--out", tmp_path / "csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "tallies.csv").read_text(encoding="utf-8"))))
+    con = duckdb.connect(str(db), read_only=True)
+    assert len(rows) == con.execute("SELECT count(*) FROM tallies").fetchone()[0]
+    con.close()
+    assert {"doc_id", "category", "value", "unit", "evidence", "rule", "province", "year"} <= set(rows[0])
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self.cls, self.cell, self.row = {}, None, None, None
+        self.external = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self.cls = a.get("class")
+            self.tables[self.cls] = []
+        elif tag == "tr" and self.cls:
+            self.row = []
+        elif tag == "td":
+            self.cell = ""
+        for k in ("src", "href"):
+            if a.get(k) and not a[k].startswith("#"):
+                self.external.append(a[k])
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.row.append(self.cell)
+            self.cell = None
+        elif tag == "tr" and self.row:
+            self.tables[self.cls].append(self.row)
+            self.row = None
+        elif tag == "table":
+            self.cls = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def test_report_is_self_contained_and_its_numbers_equal_the_database(db, tmp_path):
+    out = tmp_path / "r.html"
+    assert run("report", "--db", db, "--out", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    p = _Tables()
+    p.feed(page)
+    assert p.external == [] and "<script" not in page and "http" not in page.split("</style>")[1]
+    assert page.count("<svg") >= 10
+    con = duckdb.connect(str(db), read_only=True)
+    by_region = p.tables["by-region violations"]
+    want = con.execute("SELECT coalesce(county, city, province), sum(value) FROM tallies_comparable WHERE category = 'violations' AND unit = '起' "
+                       "GROUP BY ALL ORDER BY 2 DESC").fetchall()
+    assert [(r[0], float(r[2].replace(",", ""))) for r in by_region] == [(n, v) for n, v in want]
+    by_year = p.tables["by-year officers"]
+    want = dict(con.execute("SELECT CAST(year(date) AS VARCHAR), sum(value) FROM tallies_comparable WHERE category = 'officers' AND unit = '人次' GROUP BY ALL").fetchall())
+    assert {r[0]: float(r[1].replace(",", "")) for r in by_year} == want
+    con.close()
+
+
+def test_query_and_compare_say_busy_while_an_ingest_writes(db, tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(20)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        t = time.time()
+        r = run("query", "SELECT 1", "--db", db)
+        assert r.exit_code == 1 and "busy" in r.output and time.time() - t < 12
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run("query", "SELECT count(*) FROM articles", "--db", db).exit_code == 0
+
+
+def test_readme_example_queries_run(db):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    queries = [q for q in re.findall(r'pressmetrics query "([^"]+)"', readme) if q != "SQL"]
+    assert queries
+    for q in queries:
+        r = run("query", q, "--db", db, "--format", "json")
+        assert r.exit_code == 0, (q, r.output)
