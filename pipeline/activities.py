@@ -308,6 +308,7 @@ def _is_dateline(chunk: str, m: re.Match) -> bool:
     return chunk[m.end():m.end() + 1] in ("讯", "电")
 
 
+@lru_cache(maxsize=8192)
 def resolve(y: Optional[str], m: Optional[str], d: str, published: Optional[str], after: Optional[str] = None) -> Optional[str]:
     """A date relative to the publication date (JioNLP's parser for the calendar arithmetic).
 

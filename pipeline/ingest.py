@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Union
@@ -41,11 +42,16 @@ class Summary:
         return {k: getattr(self, k) for k in ("read", "new", "unchanged", "updated", "duplicate", "failed", "tallies")}
 
 
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
 def minhash(text: str) -> list[int]:
-    """MinHash of the article's character 5-grams (whitespace removed)."""
+    """MinHash of the article's distinct character 5-grams (whitespace removed). CRC-32 hashes
+    the shingles: deterministic across processes and much cheaper than SHA-1."""
     t = re.sub(r"\s+", "", text)
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
-    m.update_batch([t[i:i + 5].encode("utf-8") for i in range(max(1, len(t) - 4))])
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=_crc32)
+    m.update_batch(list({t[i:i + 5].encode("utf-8") for i in range(max(1, len(t) - 4))}))
     return [int(v) for v in m.hashvalues]
 
 

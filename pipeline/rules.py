@@ -34,10 +34,16 @@ def _check_regex(v: Optional[str]) -> Optional[str]:
     return v
 
 
-def _known_category(v: str) -> str:
-    if v not in CATEGORIES:
-        raise ValueError(f"unknown category {v!r}; one of {', '.join(CATEGORIES)}")
-    return v
+def _one_of(allowed: tuple[str, ...], what: str):
+    def check(v: str) -> str:
+        if v not in allowed:
+            raise ValueError(f"unknown {what} {v!r}; one of {', '.join(allowed)}")
+        return v
+
+    return check
+
+
+_known_category = _one_of(CATEGORIES, "category")
 
 
 class Expected(BaseModel):
@@ -124,13 +130,7 @@ class ActivityCue(BaseModel):
     type: str
     pattern: str
     _v = field_validator("pattern")(_check_regex)
-
-    @field_validator("type")
-    @classmethod
-    def _type(cls, v: str) -> str:
-        if v not in ACTIVITY_TYPES:
-            raise ValueError(f"unknown activity type {v!r}; one of {', '.join(ACTIVITY_TYPES)}")
-        return v
+    _t = field_validator("type")(_one_of(ACTIVITY_TYPES, "activity type"))
 
 
 class ActivityExample(BaseModel):
