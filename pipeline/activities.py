@@ -21,6 +21,7 @@ _DATE = re.compile(
 )
 # words after a date that make it the start only, or the end only, of an activity
 _OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|打响)")
+_REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)|召开[^。;,]{0,6}新闻发布会|通报)")
 _CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 
 
@@ -35,6 +36,7 @@ class Mention:
     quoted: bool = False
     positions: list[int] = field(default_factory=list)  # every place it is mentioned
     written: tuple[int, int] = (0, 0)  # the whole written mention, head word included
+    context: str = ""  # words right before a quoted name (夏季治安打击整治“百日行动”)
     heading: bool = False  # named at the head of its paragraph (筹划召开公开退赃活动。)
     introduced: bool = True  # quoted, or brought in by a verb such as 开展/启动
     in_title: bool = False
@@ -99,7 +101,10 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
         sent = _sentence(body, m.start())
         typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, m.start(), published, lazy=True)
-        out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), m.end() + len(cont))))
+        before = re.split(r"[,。;:!?、“”‘’\s()《》]", body[max(0, m.start() - 12):m.start()])[-1]
+        cuts = list(c["left_cut"].finditer(before))
+        context = before[cuts[-1].end():] if cuts else before
+        out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), m.end() + len(cont)), context=context))
     return out
 
 
@@ -171,7 +176,16 @@ def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: in
         if bare and not m.quoted and out and out[-1].type == m.type:
             continue  # a further part of the activity just reported (警务回访: 电话调查, 案件回访, 投诉回访)
         out.append(m)
-    return out
+    # an umbrella (警营开放周, 6月8日至12日) whose parts are reported day by day, with no tallies of its own
+    owned = {id(mentions[i]) for i in with_tallies if i is not None}
+    return [m for m in out if id(m) in owned or not _umbrella(m, out)]
+
+
+def _umbrella(m: Mention, kept: list[Mention]) -> bool:
+    if not (m.start and m.end) or m.start == m.end:
+        return False
+    inside = [o for o in kept if o is not m and o.start and m.start <= o.start <= (o.end or o.start) <= m.end]
+    return len(inside) >= 2
 
 
 def _common(a: str, b: str) -> int:
@@ -192,7 +206,9 @@ def same_activity(a: "Mention", b: "Mention") -> bool:
         return False
     if ka == kb or ka in kb or kb in ka:
         return True
-    return a.type == b.type and _common(ka, kb) >= 4
+    if a.type != b.type:
+        return False
+    return _common(ka, kb) >= 4 or _common(a.context + ka, b.context + kb) >= 6
 
 
 def _merge(found: list[Mention]) -> list[Mention]:
@@ -271,6 +287,8 @@ def dates_near_spec(text: str, sentence: tuple[int, int], pos: int, published: O
                 continue
         if _is_dateline(chunk, m) or re.search(r"(?:截至|截止到?|截止至)$", chunk[max(0, m.start() - 3):m.start()]):
             continue  # 截至10月31日 is when the figures were counted, not a date of the activity
+        if _REPORTING.match(chunk, m.end()):
+            continue  # 9月11日,记者从省公安厅获悉: the day it was reported
         if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos):
             best = m
     if best is None:
