@@ -85,6 +85,8 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
         verb_before = re.search(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$", body[max(0, m.start() - 8):m.start()])
         if not (cont or x_head or verb_before):
             continue
+        if not (cont or x_head) and not re.match(r"[,。;!?]|$", body[m.end():m.end() + 1]):
+            continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
         if _is_context(body, m.start(), m.end() + len(cont), rules):
             continue
         modifier = cont[:hm.start()] if cont else ""

@@ -57,7 +57,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     findings = find_tallies(c.body, rules.tallies)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
-    owners = {_owner(f.q.start, mentions) for f in findings if f.is_tally}
+    owners = {_owner(f.q.start, mentions, _sentence_of(c.body, f.q.start)) for f in findings if f.is_tally}
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
     metrics = _metrics(c, doc, findings, mentions)
     acts = [Activity(name=_display_name(c, m), type=m.type, start=m.start, end=m.end) for m in mentions]
@@ -71,20 +71,33 @@ def extract(raw: RawDoc, rules: Rules) -> Article:
     return analyse(raw, rules).article
 
 
-def _owner(pos: int, mentions: list[Mention]) -> Optional[int]:
-    """The activity a tally at `pos` belongs to: the one mentioned last before it, else the first."""
+def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]] = None) -> Optional[int]:
+    """The activity a tally at `pos` belongs to: the one mentioned last before it; but when its
+    sentence names activities only after it, the last of those (两千余名群众参加…“蜀剑”行动被盗财物
+    集中返还大会: the head of the phrase comes last); else the first activity."""
     best, best_pos = None, -1
+    after, after_pos = None, -1
     for i, m in enumerate(mentions):
         for p in m.positions:
             if best_pos < p <= pos:
                 best, best_pos = i, p
+            if sentence and pos < p < sentence[1] and p > after_pos:
+                after, after_pos = i, p
+    if after is not None and (best is None or best_pos < sentence[0]):
+        return after
     if best is None and mentions:
         return 0
     return best
 
 
-def _activity_for(pos: int, mentions: list[Mention], names: list[str]) -> Optional[str]:
-    i = _owner(pos, mentions)
+def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+    s = max(text.rfind(ch, 0, pos) for ch in "。!?;\n") + 1
+    ends = [e for e in (text.find(ch, pos) for ch in "。!?;\n") if e != -1]
+    return s, min(ends) if ends else len(text)
+
+
+def _activity_for(pos: int, mentions: list[Mention], names: list[str], text: str) -> Optional[str]:
+    i = _owner(pos, mentions, _sentence_of(text, pos))
     return names[i] if i is not None else None
 
 
@@ -111,7 +124,7 @@ def _metrics(c: Cleaned, doc, findings: list[Finding], mentions: list[Mention]) 
         if not f.is_tally:
             continue
         m = Metric(category=f.category, value=f.q.value, unit=f.q.unit, approx=f.q.approx, breakdown=f.breakdown,
-                   activity=_activity_for(f.q.start, mentions, names), rule=f.rule)
+                   activity=_activity_for(f.q.start, mentions, names, c.body), rule=f.rule)
         if m.key() in seen:
             continue
         seen.add(m.key())
