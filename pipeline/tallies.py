@@ -6,6 +6,7 @@ what `pressmetrics explain` prints.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -84,9 +85,8 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, 
     return scopes
 
 
-def _last_verb(regex: re.Pattern, text: str) -> Optional[tuple[int, int]]:
+def _last_verb(spans: list[tuple[int, int]]) -> Optional[tuple[int, int]]:
     """The last verb before a number, joined with verbs written right before it (纠正教育)."""
-    spans = [m.span() for m in regex.finditer(text)]
     if not spans:
         return None
     s, e = spans[-1]
@@ -108,13 +108,22 @@ def _noun_hit(rule: TallyRule, phrase: str) -> Optional[tuple[int, int]]:
     return best
 
 
+_BY_UNIT: dict[tuple[int, str], list[tuple[int, TallyRule]]] = {}
+
+
+def _rules_for(rules: TallyRules, unit: str) -> list[tuple[int, TallyRule]]:
+    """The rules that allow this classifier, in file order (indexed once per rule set)."""
+    key = (id(rules), unit)
+    if key not in _BY_UNIT:
+        _BY_UNIT[key] = [(i, r) for i, r in enumerate(rules.rules) if not r.units or unit in r.units]
+    return _BY_UNIT[key]
+
+
 def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_noun: str, right_noun: str,
                follows_tally: bool) -> tuple[Optional[TallyRule], str]:
     """The rule that decides one tally's category, by tier, then nearness of its cue."""
     candidates = []
-    for order, r in enumerate(rules.rules):
-        if r.units and unit not in r.units:
-            continue
+    for order, r in _rules_for(rules, unit):
         if r.follows_tally:
             if follows_tally:
                 candidates.append(((0, 0, 0, order), r, "count after a count"))
@@ -180,6 +189,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     verbs = verbs or verb_lexicon(rules)
     quantities = find_quantities(body, syntax)
     scopes = breakdown_scopes(body, tuple(syntax.units))
+    verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
+    verb_starts = [a for a, _ in verb_spans]
+    verb_ends = [b for _, b in verb_spans]
     findings: list[Finding] = []
     prev_end_in_item: dict[int, int] = {}
     para_of = _paragraph_index(body)
@@ -207,9 +219,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         prev_end = prev_end_in_item.get(is_)
         follows = prev_end is not None and prev_end == q.start
         left_start = max(is_, prev_end or is_)
-        vm = _last_verb(verbs, body[verb_from:q.start])
-        verb = body[verb_from + vm[0]:verb_from + vm[1]] if vm else ""
-        verb_abs_end = verb_from + vm[1] if vm else -1
+        lo, hi = bisect.bisect_left(verb_starts, verb_from), bisect.bisect_left(verb_ends, q.start + 1)
+        vm = _last_verb([v for v in verb_spans[lo:hi] if v[1] <= q.start])
+        verb = body[vm[0]:vm[1]] if vm else ""
+        verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
         left = body[left_start:q.start]
         _, clause_end = _bounds(body, q.end, SENTENCE_END + ",")
