@@ -46,11 +46,22 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
+_PERMUTATIONS = None
+
+
+def _permutations():
+    """The MinHash permutations, computed once per process instead of once per signature."""
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:
+        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+    return _PERMUTATIONS
+
+
 def minhash(text: str) -> list[int]:
     """MinHash of the article's distinct character 5-grams (whitespace removed). CRC-32 hashes
     the shingles: deterministic across processes and much cheaper than SHA-1."""
     t = re.sub(r"\s+", "", text)
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=_crc32)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=_crc32, permutations=_permutations())
     m.update_batch(list({t[i:i + 5].encode("utf-8") for i in range(max(1, len(t) - 4))}))
     return [int(v) for v in m.hashvalues]
 
@@ -58,7 +69,8 @@ def minhash(text: str) -> list[int]:
 def _as_minhash(values: list[int]) -> MinHash:
     import numpy as np
 
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.array(values, dtype=np.uint64), scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.array(values, dtype=np.uint64), scheme=SCHEME,
+                   permutations=_permutations())
 
 
 # ---------------------------------------------------------------- worker side
@@ -69,6 +81,14 @@ _RULES: Optional[Rules] = None
 def _init_worker(rules_dir: Optional[str]) -> None:
     global _RULES
     _RULES = load_rules(rules_dir)
+
+
+def _warm(_: int) -> bool:
+    """Load the dictionaries of a worker (jieba, spaCy, JioNLP) while the driver reads inputs."""
+    from .extract import analyse
+
+    analyse(RawDoc(doc_id="warm-up", path="-", text="鱼台县公安局查处交通违法行为5起。"), _RULES)
+    return True
 
 
 def extract_one(raw: RawDoc) -> Union[Stored, ReadError]:
@@ -96,6 +116,7 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
            strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None,
            batch_size: int = BATCH) -> Summary:
     s = Summary()
+    pool = _start_pool(rules_dir, workers)
     known = known_versions(con)
     lsh = MinHashLSH(threshold=DUP_THRESHOLD, num_perm=NUM_PERM)
     for doc_id, values in con.execute("SELECT doc_id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL ORDER BY extracted_at, doc_id").fetchall():
@@ -128,6 +149,8 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
     if s.errors:
         write_errors(con, s.errors)
     if strict and s.failed:
+        if pool:
+            pool.shutdown(cancel_futures=True)
         return s
     batch: list[Stored] = []
     dups: dict[str, str] = {}
@@ -137,7 +160,7 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
         clear_errors(con, [(b.article.path, b.line) for b in batch])
         batch.clear()
 
-    results = _run(todo, rules_dir, workers, rules)
+    results = _run(todo, pool, rules, workers)
     done = 0
     for raw, res in zip(todo, results):
         done += 1
@@ -176,13 +199,22 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
     return s
 
 
-def _run(todo: list[RawDoc], rules_dir: Optional[str], workers: int, rules: Rules):
-    if workers <= 1 or len(todo) < 2:
+def _start_pool(rules_dir: Optional[str], workers: int) -> Optional[ProcessPoolExecutor]:
+    """Start the workers first, so that loading their dictionaries overlaps with reading inputs."""
+    if workers <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_dir,))
+    for i in range(workers):
+        pool.submit(_warm, i)
+    return pool
+
+
+def _run(todo: list[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rules, workers: int):
+    if pool is None:
         global _RULES
         _RULES = rules
         return map(extract_one, todo)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_dir,))
-    chunk = max(1, min(32, len(todo) // (workers * 4) or 1))
+    chunk = max(1, min(16, len(todo) // (workers * 8) or 1))
 
     def gen():
         try:

@@ -74,6 +74,11 @@ def measure(count: int, workdir: Path) -> dict:
         if rc != 0:
             raise SystemExit(f"ingest with {workers} workers failed (exit {rc})")
         ingest[workers], rss[workers] = len(docs) / secs, peak
+        import duckdb
+
+        con = duckdb.connect(str(db), read_only=True)
+        dups = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+        con.close()
 
     one = next(corpus.glob("*.txt"))
     colds = sorted(timed_subprocess([sys.executable, "-m", "pipeline", "extract", str(one)])[0] for _ in range(3))
@@ -81,6 +86,7 @@ def measure(count: int, workdir: Path) -> dict:
 
     return {
         "articles": len(docs),
+        "duplicates_found": dups,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "floor_jieba_articles_per_s": round(floor, 1),
         "extract_1_worker_articles_per_s": round(extract, 1),
@@ -114,11 +120,11 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"pressmetrics bench: {r['articles']} articles on {r['machine']}")
+    t = Table(title=f"pressmetrics bench: {r['articles']} articles ({r['duplicates_found']} duplicates) on {r['machine']}")
     for c in ("measure", "value", "target", "met"):
         t.add_column(c)
     for k, v in r.items():
-        if k in ("targets", "machine", "articles"):
+        if k in ("targets", "machine", "articles", "duplicates_found"):
             continue
         tgt = TARGETS.get(k)
         t.add_row(k, str(v), "" if tgt is None else (f"<= {tgt}" if k in ("peak_rss_mb", "cold_start_s") else f">= {tgt}"),
