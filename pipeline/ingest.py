@@ -117,7 +117,10 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
            batch_size: int = BATCH) -> Summary:
     s = Summary()
     pool = _start_pool(rules_dir, workers)
+    if workers > 1:
+        con.execute("SET threads = 1")  # the workers have the cores; the driver only writes
     known = known_versions(con)
+    had_errors = con.execute("SELECT count(*) FROM errors").fetchone()[0] > 0
     lsh = MinHashLSH(threshold=DUP_THRESHOLD, num_perm=NUM_PERM)
     for doc_id, values in con.execute("SELECT doc_id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL ORDER BY extracted_at, doc_id").fetchall():
         lsh.insert(doc_id, _as_minhash(values))
@@ -154,10 +157,12 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
         return s
     batch: list[Stored] = []
     dups: dict[str, str] = {}
+    held = set(known)
 
     def flush():
-        write_batch(con, batch, rules.version, dups)
-        clear_errors(con, [(b.article.path, b.line) for b in batch])
+        write_batch(con, batch, rules.version, dups, replacing=held)
+        if had_errors:
+            clear_errors(con, [(b.article.path, b.line) for b in batch])
         batch.clear()
 
     results = _run(todo, pool, rules, workers)
@@ -194,7 +199,7 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
         if len(batch) >= batch_size:
             flush()
     flush()
-    if ok_inputs:
+    if ok_inputs and had_errors:
         clear_errors(con, ok_inputs)
     return s
 

@@ -39,15 +39,13 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS activities (
     doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-    name VARCHAR, type VARCHAR, start_date DATE, end_date DATE,
-    PRIMARY KEY (doc_id, seq)
+    name VARCHAR, type VARCHAR, start_date DATE, end_date DATE
 );
 CREATE TABLE IF NOT EXISTS tallies (
     doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
     category VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL,
     approx BOOLEAN, breakdown BOOLEAN, activity VARCHAR,
-    date DATE, evidence VARCHAR, start_offset INTEGER, end_offset INTEGER, rule VARCHAR,
-    PRIMARY KEY (doc_id, seq)
+    date DATE, evidence VARCHAR, start_offset INTEGER, end_offset INTEGER, rule VARCHAR
 );
 CREATE TABLE IF NOT EXISTS errors (
     path VARCHAR NOT NULL, line INTEGER, reason VARCHAR NOT NULL, logged_at TIMESTAMP
@@ -142,8 +140,12 @@ def _region_codes(adcode: Optional[str], level: Optional[str]) -> tuple[Optional
     return prov, city, county
 
 
-def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[str, str]) -> None:
-    """Replace the rows of these articles with their new versions, all in one transaction."""
+def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[str, str], replacing: set[str] | None = None) -> None:
+    """Replace the rows of these articles with their new versions, all in one transaction.
+
+    `replacing` names the articles the database already holds (None: check them all); new
+    articles need no delete. (doc_id, seq) of tallies and activities carry no index: rows of an
+    article are only ever written or removed together, here."""
     if not items:
         return
     now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -173,12 +175,14 @@ def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[s
     art_t = pa.Table.from_pylist(arts, schema=_ARTICLE_SCHEMA)
     act_t = pa.Table.from_pylist(acts, schema=_ACTIVITY_SCHEMA)
     tal_t = pa.Table.from_pylist(tals, schema=_TALLY_SCHEMA)
-    ids = pa.table({"doc_id": [it.article.doc_id for it in items]})
+    old = [it.article.doc_id for it in items if replacing is None or it.article.doc_id in replacing]
+    ids = pa.table({"doc_id": pa.array(old, pa.string())})
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("new_ids", ids)
-        for table in ("tallies", "activities", "articles"):
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM new_ids)")
+        if old:
+            for table in ("tallies", "activities", "articles"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM new_ids)")
         con.register("new_articles", art_t)
         con.register("new_activities", act_t)
         con.register("new_tallies", tal_t)

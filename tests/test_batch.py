@@ -269,3 +269,18 @@ def test_progress_bar_on_a_terminal_summary_only_otherwise(tmp_path):
     r = subprocess.run([*PRESSMETRICS, "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "b.duckdb"), "--workers", "1"],
                        cwd=ROOT, capture_output=True, text=True)
     assert r.stderr == "" and r.stdout.count("\n") == 1 and "new 40" in r.stdout
+
+
+def test_read_only_folder_gives_one_clear_message(tmp_path):
+    """A read-only file system (a tmpfs mounted ro; permissions alone do not bind root)."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "none", str(ro)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a read-only file system here")
+    try:
+        r = run("ingest", CORPUS / GOOD[0], "--db", ro / "p.duckdb", "--quiet")
+        assert r.exit_code == 1
+        assert "read-only" in r.output and str(ro / "p.duckdb") in r.output and "Traceback" not in r.output
+        assert not (ro / "p.duckdb").exists()
+    finally:
+        subprocess.run(["umount", str(ro)], capture_output=True)
