@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html as htmlmod
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -79,11 +78,7 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     meta = dict(p.meta)
     if p.title:
         meta["html_title"] = p.title
-    body = out
-    if meta.get("html_title") and not body.startswith(meta["html_title"]):
-        # a page's <title> often carries the headline; offer it as the first line
-        pass
-    return body, meta
+    return out, meta
 
 
 # ---------------------------------------------------------------- normalized view
@@ -231,6 +226,3 @@ def clean(stored: str, rules: Boilerplate) -> Cleaned:
         chars[s:e] = " " * (e - s)
     return Cleaned(view=view, body="".join(chars), removed=sorted(removed))
 
-
-def nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)

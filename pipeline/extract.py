@@ -53,7 +53,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     pub = find_published(c, raw.published)
     head = title(c)
     tokens = [(t.idx, t.text) for t in doc if not t.is_space]
-    guess = region_and_agency(c, rules.metadata, head, tokens)
+    guess = region_and_agency(c, rules.metadata, tokens)
     findings = find_tallies(c.body, rules.tallies)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)

@@ -164,16 +164,16 @@ def _lineage_ok(p: Place, q: Place) -> bool:
     return q.adcode == p.adcode
 
 
-def region_and_agency(c: Cleaned, rules: MetadataRules, title_text: Optional[str], tokens=None) -> RegionGuess:
-    """The agency's region and full name. `tokens` ((offset, text) of the segmented body) make
-    the place lookup fast; without them the text is scanned character by character."""
+def region_and_agency(c: Cleaned, rules: MetadataRules, tokens: list[tuple[int, str]]) -> RegionGuess:
+    """The agency's region and full name, from the places named in the segmented body
+    (`tokens`: offset and text of each jieba token)."""
     gz = gazetteer(frozenset(rules.not_place_names))
     police = re.compile(rules.police_after)
     text = c.body
     lead_end = _lead_end(text)
     scores: dict[Place, float] = defaultdict(float)
     police_bound: dict[Place, float] = defaultdict(float)
-    occurrences = gz.find_in_tokens(tokens) if tokens is not None else gz.find(text)
+    occurrences = gz.find_in_tokens(tokens)
     early_bound: set[Place] = set()
     names_seen = {n for _, _, n, _ in occurrences}
     for s, e, name, cands in occurrences:

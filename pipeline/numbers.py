@@ -71,7 +71,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
     for m in pat.finditer(text):
         num = m.group("num")
         chinese = not num[0].isdigit()
-        ns, ne = m.start("num"), m.end("num")
+        ns = m.start("num")
         unit = m.group("unit")
         end = m.end()
         q = Quantity(start=m.start(), num_start=ns, end=end, value=None, unit=unit,

@@ -77,8 +77,6 @@ class Gazetteer:
                         continue
                     self._add(Place("county", county, kv["_admin_code"], prov, city, county), _aliases(county, kv.get("_alias")))
         self.prefixes = {n[:i] for n in self.by_name for i in range(1, len(n) + 1)}
-        names = sorted(self.by_name, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, names)))
 
     def _add(self, place: Place, names: set[str]) -> None:
         self.by_code[place.adcode] = place
@@ -87,13 +85,9 @@ class Gazetteer:
                 continue
             self.by_name.setdefault(n, []).append(place)
 
-    def find(self, text: str):
-        """Every place-name occurrence in `text`: (start, end, name, candidates)."""
-        return [(m.start(), m.end(), m.group(0), self.by_name[m.group(0)]) for m in self.pattern.finditer(text)]
-
     def find_in_tokens(self, tokens: list[tuple[int, str]]):
-        """The same from a segmented text: a name is one token or up to three adjacent ones
-        (邵阳 隆回县 公安局, 郫都 区), longest first. Much faster than scanning characters."""
+        """Every place-name occurrence in a segmented text, (start, end, name, candidates): a name is
+        one jieba token or up to three adjacent ones (邵阳 隆回县 公安局, 郫都 区), longest first."""
         out = []
         i, n = 0, len(tokens)
         prefixes = self.prefixes

@@ -1,7 +1,5 @@
 """End to end on the project's own fixture articles: extraction against their gold."""
 import json
-import os
-from pathlib import Path
 
 import pytest
 
