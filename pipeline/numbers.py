@@ -83,15 +83,19 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "not a number"
         elif q.value == 0:
             q.reason = "zero (a word such as 零部件)"
-        elif chinese and not _chinese_ok(num, m, text):
-            q.reason = "word containing a numeral"
         elif before in {"第"}:
             q.reason = "ordinal (第…)"
+        elif chinese and not _chinese_ok(num, m, text):
+            q.reason = "word containing a numeral"
         elif re.match(r"[A-Za-z\-_/·•.@#]", before) or re.match(r"[\-_·•/@]|\.\d|[A-Za-z]", text[m.end("num"):m.end("num") + 2]):
             q.reason = "code, phone number or name with a number"
         elif not unit:
             if m.group("mag") and people.match(text, end):
                 q.unit = "人"
+            elif re.match(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d", text[m.end("num"):m.end("num") + 2]):
+                q.reason = "date, time or duration"
+            elif re.match(r"%|‰|成|倍|个百分点", text[end:end + 4]):
+                q.reason = "percentage or rate"
             else:
                 q.reason = "no classifier after the number"
         if q.reason is None and unit:

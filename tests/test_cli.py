@@ -58,8 +58,7 @@ def test_explain_shows_rules_tokens_and_rejected_numbers():
     assert r.exit_code == 0
     assert "rule=violations.kinds" in r.output
     assert "tokens:" in r.output
-    assert "0556-6122110" not in r.output.split("## Cleaned text")[1].split("## Removed")[0] or True
-    assert "18.6" in r.output and "no classifier" in r.output  # a percentage is shown as no tally
+    assert "18.6" in r.output and "percentage or rate" in r.output  # a percentage is shown as no tally, with why
 
 
 def test_ingest_twice_adds_nothing(db):

@@ -50,8 +50,11 @@ def test_not_tallies(text, rules):
 
 
 def test_reasons_are_given(rules):
-    qs = find_quantities("第29个宣传日,电话0537-3161789,为期20天", rules.tallies.syntax)
+    qs = find_quantities("第29个宣传日,电话0537-3161789,为期20天,11月6日,上升10.41%,第一派出所", rules.tallies.syntax)
     reasons = {q.raw: q.reason for q in qs}
     assert reasons["29个"].startswith("ordinal")
     assert "phone" in reasons["0537"]
-    assert reasons["20"] == "no classifier after the number"
+    assert reasons["20"] == "date, time or duration"
+    assert reasons["11"] == "date, time or duration"
+    assert reasons["10.41"] == "percentage or rate"
+    assert reasons["一"].startswith("ordinal")
