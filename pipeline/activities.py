@@ -120,6 +120,9 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         window = re.split(r"[,。;:!?、“”‘’\s()《》]", window)[-1]
         cuts = list(c["left_cut"].finditer(window))
         introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
+        para = body.rfind("\n", 0, m.start()) + 1
+        if re.match(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$", body[para:m.start()]):
+            introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
         if cuts:
             window = window[cuts[-1].end():]
         if c["generic_heads"].match(m.group(0)) and not introduced:
@@ -158,7 +161,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         lead = body[a.paragraph:a.name_span[0]]
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead
         a.in_title = a.name_span[0] < title_end
-    return _merge(found)
+    return _merge(found, body)
 
 
 def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: int) -> list[Mention]:
@@ -213,7 +216,12 @@ def same_activity(a: "Mention", b: "Mention") -> bool:
     return _common(ka, kb) >= 4 or _common(a.context + ka, b.context + kb) >= 6
 
 
-def _merge(found: list[Mention]) -> list[Mention]:
+def _coordinated(b: Mention, a: Mention, body: str) -> bool:
+    """护学岗和夜间巡逻: two activities joined by a conjunction are two."""
+    return re.fullmatch(r"\s*[和及与、暨]\s*", body[b.written[1]:a.name_span[0]] or "x") is not None
+
+
+def _merge(found: list[Mention], body: str = "") -> list[Mention]:
     """One activity per name: later mentions of the same (or a like) name add positions and dates.
     The name kept is the quoted one, else the first one written in the body with a date."""
     out: list[Mention] = []
@@ -221,8 +229,11 @@ def _merge(found: list[Mention]) -> list[Mention]:
         same = next((b for b in out if same_activity(a, b)), None)
         if same is None and not a.quoted:
             # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it,
-            # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动)
-            same = next((b for b in reversed(out) if b.type == a.type and (b.paragraph == a.paragraph or not a.introduced)), None)
+            # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动), and an undated
+            # one in the body of an article whose headline names an activity of that type
+            same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
+                         and (b.paragraph == a.paragraph or not a.introduced
+                              or (b.in_title and not a.in_title and not (a.start or a.end)))), None)
         if same:
             same.positions.extend(a.positions)
             if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted):
