@@ -227,6 +227,8 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
     out: list[Mention] = []
     for a in found:
         same = next((b for b in out if same_activity(a, b)), None)
+        if same is None and not a.quoted and len(a.name) <= 2 and out and out[-1].sentence == a.sentence:
+            same = out[-1]  # …开展夏夜治安巡查宣防行动,每晚…开展巡逻: a bare 巡逻 is part of the operation just named
         if same is None and not a.quoted:
             # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it,
             # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动), and an undated

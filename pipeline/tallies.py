@@ -53,12 +53,29 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, 
 
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
       leaves the detentions out);
-    - otherwise 其中/包括 to the end of the sentence, running on past a ';' while the next
-      clause repeats the first one's opening (其中,查处…58起;查处…4起);
+    - 其中 followed at once by a counted part: that clause, and the next ones while they count
+      in the same unit (其中酒后驾驶4起,无证驾驶7起 … / 其中醉驾62起,刑事拘留62人 stops);
+    - 其中, opening a sentence: to its end, running on past a ';' while the next clause repeats
+      the first one's opening (其中,查处…58起;查处…4起);
     - inside brackets: to the closing bracket; a bracket right after a tally is a breakdown
       of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
     scopes = []
+    unit_re = re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")") if units else None
+
+    def same_unit_run(start: int, clauses: list[str], unit: str) -> int:
+        """Extend a scope over following comma clauses that count in `unit` (empty ones are skipped)."""
+        end = start
+        for cl in clauses:
+            if not cl.strip(", "):
+                end += len(cl)
+                continue
+            u = unit_re.search(cl)
+            if not u or u.group(1) != unit:
+                break
+            end += len(cl)
+        return end
+
     for m in re.finditer(r"其中|包括", text):
         s = m.start()
         if s > 0 and text[s - 1] == "(":
@@ -66,14 +83,26 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, 
             scopes.append((s, close if close != -1 else _bounds(text, s, SENTENCE_END)[1]))
             continue
         e = _bounds(text, m.end(), "。!?;\n")[1]
-        rest = text[m.end():e].lstrip(",: ")
-        first_stop = re.search(r"[,;]", rest)
-        if "、" in rest[: first_stop.start() if first_stop else len(rest)]:
-            list_end = first_stop.start() if first_stop else len(rest)
-            scopes.append((s, e - len(rest) + list_end))
+        rest = text[m.end():e]
+        first_stop = re.search(r"[,;]", rest.lstrip(",: "))
+        body_rest = rest.lstrip(",: ")
+        if "、" in body_rest[: first_stop.start() if first_stop else len(body_rest)]:
+            list_end = e - len(body_rest) + (first_stop.start() if first_stop else len(body_rest))
+            first = unit_re.search(text[m.end():list_end]) if unit_re else None
+            if first and first_stop:
+                # …违法停车5300余起,其他交通违法行为七万余起: the list's last part after a comma
+                list_end = same_unit_run(list_end, re.split(r"(?<=,)", text[list_end:e]), first.group(1))
+            scopes.append((s, list_end))
             continue
-        first = rest[:2]
-        while e < len(text) and text[e] == ";" and first and text[e + 1:e + 3] == first:
+        if not rest.startswith((",", ":")) and unit_re:
+            # 其中醉驾62起,刑事拘留62人: the parts go on while they count in the first part's unit
+            clauses = re.split(r"(?<=,)", rest)
+            first = unit_re.search(clauses[0])
+            if first:
+                scopes.append((s, same_unit_run(m.end() + len(clauses[0]), clauses[1:], first.group(1))))
+                continue
+        lead = body_rest[:2]
+        while e < len(text) and text[e] == ";" and lead and text[e + 1:e + 3] == lead:
             e = _bounds(text, e + 1, "。!?;\n")[1]
         scopes.append((s, e))
     if units:

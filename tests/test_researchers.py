@@ -33,6 +33,7 @@ def db(tmp_path_factory):
 HAND_VIOLATIONS = [
     ("2015", "331181", "龙泉市", 640, 1),
     ("2019", "431022", "宜章县", 19, 1),
+    ("2021", "330483", "桐乡市", 260, 1),     # 其中醉驾62起 is a breakdown
     ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "510117", "郫都区", 156, 2),    # 醉酒驾驶32起 is a breakdown
     ("2023", "340881", "桐城市", 1200, 1),   # 23+6+41+87 are a breakdown
@@ -71,8 +72,8 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     con = duckdb.connect(str(db), read_only=True)
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
-    grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized'").fetchall()
-    assert grams == [(386.5, "克", "克")]
+    grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
+    assert grams == [(386.5, "克", "克"), (2300.0, "克", "公斤")]  # 2.3公斤 folded into grams
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
