@@ -19,7 +19,7 @@ from datasketch import MinHash, MinHashLSH
 from .models import RawDoc, ReadError
 from .read import find_files, read_path
 from .rules import Rules, load_rules
-from .store import Stored, clear_errors, content_sha1, known_versions, write_batch, write_errors
+from .store import Stored, clear_errors, content_sha1, known_versions, rows_for, write_batch, write_errors
 
 NUM_PERM = 64
 DUP_THRESHOLD = 0.8
@@ -99,7 +99,9 @@ def extract_one(raw: RawDoc) -> Union[Stored, ReadError]:
         a = analyse(raw, _RULES)
     except Exception as exc:  # one bad article never stops the batch
         return ReadError(path=raw.path, line=raw.line, reason=f"extraction failed: {type(exc).__name__}: {exc}")
-    return Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=minhash(a.cleaned.body), line=raw.line)
+    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=minhash(a.cleaned.body), line=raw.line)
+    it.rows = rows_for(it, _RULES.version)
+    return it
 
 
 # ---------------------------------------------------------------- driver

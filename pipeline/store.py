@@ -124,6 +124,7 @@ class Stored:
     text: str
     minhash: Optional[list[int]] = None
     line: Optional[int] = None
+    rows: Optional[tuple] = None  # rows_for(), when a worker has built them
 
 
 def known_versions(con) -> dict[str, tuple[str, str]]:
@@ -140,6 +141,33 @@ def _region_codes(adcode: Optional[str], level: Optional[str]) -> tuple[Optional
     return prov, city, county
 
 
+def rows_for(it: Stored, rules_version: str) -> tuple[dict, list[dict], list[dict]]:
+    """The rows of one article for `articles`, `activities` and `tallies`. Pure: workers build
+    them, so that the process writing the database only converts and inserts."""
+    a = it.article
+    r = a.region
+    prov, city, county = _region_codes(r.adcode if r else None, r.level if r else None)
+    art = {
+        "doc_id": a.doc_id, "content_sha1": it.sha1, "path": a.path, "line": it.line, "url": a.url,
+        "title": a.title, "published": a.published, "source": a.source, "agency": a.agency,
+        "region_level": r.level if r else None, "province": r.province if r else None, "city": r.city if r else None,
+        "county": r.county if r else None, "adcode": r.adcode if r else None,
+        "province_adcode": prov, "city_adcode": city, "county_adcode": county,
+        "n_activities": len(a.activities), "n_tallies": len(a.metrics),
+        "duplicate_of": None, "minhash": it.minhash,
+        "rules_version": rules_version, "extracted_at": datetime.now(timezone.utc).replace(tzinfo=None), "text": it.text,
+    }
+    starts = {x.name: x.start for x in a.activities}
+    acts = [{"doc_id": a.doc_id, "seq": i, "name": x.name, "type": x.type, "start_date": x.start, "end_date": x.end}
+            for i, x in enumerate(a.activities)]
+    tals = [{"doc_id": a.doc_id, "seq": i, "category": m.category, "value": float(m.value), "unit": m.unit,
+             "approx": m.approx, "breakdown": m.breakdown, "activity": m.activity,
+             "date": starts.get(m.activity) or a.published, "evidence": m.evidence,
+             "start_offset": m.start, "end_offset": m.end, "rule": m.rule}
+            for i, m in enumerate(a.metrics)]
+    return art, acts, tals
+
+
 def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[str, str], replacing: set[str] | None = None) -> None:
     """Replace the rows of these articles with their new versions, all in one transaction.
 
@@ -148,30 +176,13 @@ def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[s
     article are only ever written or removed together, here."""
     if not items:
         return
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
     arts, acts, tals = [], [], []
     for it in items:
-        a = it.article
-        r = a.region
-        prov, city, county = _region_codes(r.adcode if r else None, r.level if r else None)
-        arts.append({
-            "doc_id": a.doc_id, "content_sha1": it.sha1, "path": a.path, "line": it.line, "url": a.url,
-            "title": a.title, "published": a.published, "source": a.source, "agency": a.agency,
-            "region_level": r.level if r else None, "province": r.province if r else None, "city": r.city if r else None,
-            "county": r.county if r else None, "adcode": r.adcode if r else None,
-            "province_adcode": prov, "city_adcode": city, "county_adcode": county,
-            "n_activities": len(a.activities), "n_tallies": len(a.metrics),
-            "duplicate_of": duplicates.get(a.doc_id), "minhash": it.minhash,
-            "rules_version": rules_version, "extracted_at": now, "text": it.text,
-        })
-        starts = {x.name: x.start for x in a.activities}
-        for i, x in enumerate(a.activities):
-            acts.append({"doc_id": a.doc_id, "seq": i, "name": x.name, "type": x.type, "start_date": x.start, "end_date": x.end})
-        for i, m in enumerate(a.metrics):
-            tals.append({"doc_id": a.doc_id, "seq": i, "category": m.category, "value": float(m.value), "unit": m.unit,
-                         "approx": m.approx, "breakdown": m.breakdown, "activity": m.activity,
-                         "date": starts.get(m.activity) or a.published, "evidence": m.evidence,
-                         "start_offset": m.start, "end_offset": m.end, "rule": m.rule})
+        art, a_rows, t_rows = it.rows if it.rows is not None else rows_for(it, rules_version)
+        art["duplicate_of"] = duplicates.get(art["doc_id"])
+        arts.append(art)
+        acts.extend(a_rows)
+        tals.extend(t_rows)
     art_t = pa.Table.from_pylist(arts, schema=_ARTICLE_SCHEMA)
     act_t = pa.Table.from_pylist(acts, schema=_ACTIVITY_SCHEMA)
     tal_t = pa.Table.from_pylist(tals, schema=_TALLY_SCHEMA)
