@@ -102,7 +102,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
             continue
         sent = _sentence(body, m.start())
         typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
-        start, end = dates_near(body, sent, m.start(), published, lazy=True)
+        start, end = dates_near(body, sent, m.start(), published)
         before = re.split(r"[,。;:!?、“”‘’\s()《》]", body[max(0, m.start() - 12):m.start()])[-1]
         cuts = list(c["left_cut"].finditer(before))
         context = before[cuts[-1].end():] if cuts else before
@@ -145,7 +145,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
             continue
         sent = _sentence(body, s)
         typ = type_of(name, body[sent[0]:sent[1]], rules)
-        start, end = dates_near(body, sent, s, published, lazy=True)
+        start, end = dates_near(body, sent, s, published)
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced))
     return out
 
@@ -277,15 +277,7 @@ def settle(m: "Mention") -> "Mention":
     return m
 
 
-def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str], lazy: bool = False):
-    if lazy:
-        s, e = dates_near_spec(text, sentence, pos, published)
-        return s, e
-    s, e = dates_near_spec(text, sentence, pos, published)
-    return (s.get() if isinstance(s, _Day) else s), (e.get() if isinstance(e, _Day) else e)
-
-
-def dates_near_spec(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]):
+def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]):
     """The date expression of the activity's sentence, resolved against the publication date.
 
     A day or a range (11月6日至26日, 从10月8日起至明年3月底) gives start and end; a date followed by

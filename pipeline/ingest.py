@@ -12,12 +12,13 @@ import re
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Optional, Union
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .models import RawDoc, ReadError
-from .read import find_files, read_path
+from .read import read_all
 from .rules import Rules, load_rules
 from .store import Stored, clear_errors, content_sha1, known_versions, rows_for, write_batch, write_errors
 
@@ -67,8 +68,6 @@ def minhash(text: str) -> list[int]:
 
 
 def _as_minhash(values: list[int]) -> MinHash:
-    import numpy as np
-
     return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.array(values, dtype=np.uint64), scheme=SCHEME,
                    permutations=_permutations())
 
@@ -107,13 +106,6 @@ def extract_one(raw: RawDoc) -> Union[Stored, ReadError]:
 # ---------------------------------------------------------------- driver
 
 
-def iter_inputs(paths: list[str], summary: Summary) -> Iterator[Union[RawDoc, ReadError]]:
-    files, errors = find_files(paths)
-    yield from errors
-    for f in files:
-        yield from read_path(f)
-
-
 def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None, workers: int = 1, reextract: bool = False,
            strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None,
            batch_size: int = BATCH) -> Summary:
@@ -129,7 +121,7 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
     todo: list[RawDoc] = []
     ok_inputs: list[tuple[str, Optional[int]]] = []
     seen_ids: set[str] = set()
-    for item in iter_inputs(paths, s):
+    for item in read_all(paths):
         if isinstance(item, ReadError):
             s.failed += 1
             s.errors.append(item)

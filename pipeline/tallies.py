@@ -266,7 +266,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         right = right_item[:rs.start()] if rs else right_item
         right = right.strip("“”\"‘’、 ")
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
-        if re.search(r"对[近约]?$", left) or (left.endswith("对") and True):
+        if re.search(r"对[近约]?$", left):
             # 对N个X进行回访: the verb after the object decides
             later = verbs.search(right_full)
             if later:
