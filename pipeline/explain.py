@@ -8,8 +8,8 @@ from __future__ import annotations
 from .extract import Analysis
 
 
-def _tokens(a: Analysis, s: int, e: int) -> str:
-    span = a.doc.char_span(s, e, alignment_mode="expand")
+def _tokens(doc, s: int, e: int) -> str:
+    span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
         return ""
     return " ".join(t.text for t in span if not t.is_space)
@@ -30,13 +30,14 @@ def explain_lines(a: Analysis) -> list[str]:
     for act in art.activities:
         out.append(f"  {act.type:15} {act.name}  {act.start or '-'} .. {act.end or '-'}")
     out += ["", "## Tallies"]
+    doc = a.doc()
     for m in art.metrics:
         flags = ("~" if m.approx else " ") + ("B" if m.breakdown else " ")
         out.append(f"  {m.category:19} {m.value:>10g} {m.unit:3} {flags} rule={m.rule}  activity={m.activity}")
         out.append(f"      evidence: {m.evidence}")
         vs = next((f for f in a.findings if f.is_tally and a.cleaned.view.to_stored(f.q.num_start, f.q.end) == (m.start, m.end)), None)
         if vs:
-            out.append(f"      tokens:   {_tokens(a, *vs.evidence)}   (verb {vs.verb!r}, noun {vs.noun!r})")
+            out.append(f"      tokens:   {_tokens(doc, *vs.evidence)}   (verb {vs.verb!r}, noun {vs.noun!r})")
     out += ["", "## Numbers that are no tally"]
     kept = {(m.start, m.end) for m in art.metrics}
     for f in a.findings:

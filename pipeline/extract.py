@@ -6,6 +6,7 @@ cluster. `analyse` returns the intermediate results too, for `explain` and the t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 import re
@@ -16,7 +17,7 @@ from .meta import published as find_published
 from .meta import region_and_agency, source, title
 from .models import Activity, Article, Metric, RawDoc, Region
 from .rules import Rules
-from .segment import segment
+from .segment import Tokens, doc, tokens
 from .tallies import Finding, find_tallies
 
 
@@ -27,7 +28,12 @@ class Analysis:
     cleaned: Cleaned
     findings: list[Finding]
     mentions: list[Mention]
-    doc: object  # the spaCy Doc of the cleaned body
+    tokens: Tokens  # jieba's tokens of the cleaned body
+    userdict: Path
+
+    def doc(self):
+        """The spaCy Doc of the cleaned body (built on demand: extraction itself needs only the tokens)."""
+        return doc(self.cleaned.body, self.userdict)
 
 
 def stored_text(raw: RawDoc) -> str:
@@ -49,22 +55,21 @@ def stored_text(raw: RawDoc) -> str:
 def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     stored = stored_text(raw)
     c = clean(stored, rules.boilerplate)
-    doc = segment(c.body, rules.userdict)
+    toks = tokens(c.body, rules.userdict)
     pub = find_published(c, raw.published)
     head = title(c)
-    tokens = [(t.idx, t.text) for t in doc if not t.is_space]
-    guess = region_and_agency(c, rules.metadata, tokens)
+    guess = region_and_agency(c, rules.metadata, toks.pairs())
     findings = find_tallies(c.body, rules.tallies)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
     owners = {_owner(f.q.start, mentions, _sentence_of(c.body, f.q.start)) for f in findings if f.is_tally}
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
-    metrics = _metrics(c, doc, findings, mentions)
+    metrics = _metrics(c, toks, findings, mentions)
     acts = [Activity(name=_display_name(c, m), type=m.type, start=m.start, end=m.end) for m in mentions]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
                       region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
                       url=raw.url, path=raw.path)
-    return Analysis(article, stored, c, findings, mentions, doc)
+    return Analysis(article, stored, c, findings, mentions, toks, rules.userdict)
 
 
 def extract(raw: RawDoc, rules: Rules) -> Article:
@@ -116,7 +121,7 @@ def _display_name(c: Cleaned, m: Mention) -> str:
     return re.sub(r"[“”\"]", "", raw)
 
 
-def _metrics(c: Cleaned, doc, findings: list[Finding], mentions: list[Mention]) -> list[Metric]:
+def _metrics(c: Cleaned, toks: Tokens, findings: list[Finding], mentions: list[Mention]) -> list[Metric]:
     names = [_display_name(c, m) for m in mentions]
     seen: set[tuple] = set()
     out: list[Metric] = []
@@ -128,11 +133,7 @@ def _metrics(c: Cleaned, doc, findings: list[Finding], mentions: list[Mention]) 
         if m.key() in seen:
             continue
         seen.add(m.key())
-        s, e = f.evidence
-        span = doc.char_span(s, e, alignment_mode="expand") if doc is not None else None
-        if span is not None:
-            s, e = span.start_char, span.end_char
-        s, e = c.view.to_stored(s, e)
+        s, e = c.view.to_stored(*toks.widen(*f.evidence))
         m.evidence = c.view.stored[s:e].strip()
         m.start, m.end = c.view.to_stored(f.q.num_start, f.q.end)
         if float(m.value).is_integer():

@@ -46,15 +46,8 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
 
 
 def parse_number(num: str, mag: str | None) -> Optional[float]:
-    try:
-        if num[0].isdigit():
-            v = float(num)
-        else:
-            if num in {"百", "千", "万", "亿"}:
-                v = {"百": 100, "千": 1000, "万": 10000, "亿": 100000000}[num]
-            else:
-                v = float(cn2an.cn2an(num, "smart"))
-    except (ValueError, KeyError, IndexError):
+    v = _digits(num) if num[0].isdigit() else _chinese(num)
+    if v is None:
         return None
     if mag == "万":
         v *= 10000
@@ -63,48 +56,79 @@ def parse_number(num: str, mag: str | None) -> Optional[float]:
     return round(v, 6)
 
 
+def _digits(num: str) -> Optional[float]:
+    try:
+        return float(num)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _chinese(num: str) -> Optional[float]:
+    """A Chinese numeral's value (cn2an); the same few hundred numerals recur, so it is cached."""
+    if num in _BARE:
+        return _BARE[num]
+    try:
+        return float(cn2an.cn2an(num, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+_BARE = {"百": 100.0, "千": 1000.0, "万": 10000.0, "亿": 100000000.0}
+_CODE_BEFORE = re.compile(r"[A-Za-z\-_/·•.@#]")
+_CODE_AFTER = re.compile(r"[\-_·•/@]|\.\d|[A-Za-z]")
+_TIME_AFTER = re.compile(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d")
+_RATE_AFTER = re.compile(r"%|‰|成|倍|个百分点")
+_WEIGHTS_AND_MONEY = frozenset({"克", "公斤", "千克", "吨", "元", "万元", "亿元"})
+
+
+@lru_cache(maxsize=8)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
     pat = _pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after))
-    people = re.compile(syntax.people_nouns)
-    threshold = re.compile(syntax.threshold_after)
+    people = _compiled(syntax.people_nouns)
+    threshold = _compiled(syntax.threshold_after)
+    blocks = syntax.not_after_unit
     out: list[Quantity] = []
     for m in pat.finditer(text):
-        num = m.group("num")
+        pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
         chinese = not num[0].isdigit()
-        ns = m.start("num")
-        unit = m.group("unit")
+        ns, num_end = m.span("num")
         end = m.end()
-        q = Quantity(start=m.start(), num_start=ns, end=end, value=None, unit=unit,
-                     approx=bool(m.group("pre") or m.group("h1") or m.group("h2")), chinese=chinese, raw=m.group(0))
-        before = text[max(0, ns - 1):ns]
-        after = text[end:end + 4]
-        q.value = parse_number(num, m.group("mag"))
+        hedged = bool(pre or h1 or h2)
+        q = Quantity(start=m.start(), num_start=ns, end=end, value=parse_number(num, mag), unit=unit,
+                     approx=hedged, chinese=chinese, raw=m.group(0))
+        before = text[ns - 1:ns] if ns else ""
         if q.value is None:
             q.reason = "not a number"
         elif q.value == 0:
             q.reason = "zero (a word such as 零部件)"
-        elif before in {"第"}:
+        elif before == "第":
             q.reason = "ordinal (第…)"
         elif chinese and not _chinese_ok(num, m, text):
             q.reason = "word containing a numeral"
-        elif re.match(r"[A-Za-z\-_/·•.@#]", before) or re.match(r"[\-_·•/@]|\.\d|[A-Za-z]", text[m.end("num"):m.end("num") + 2]):
+        elif _CODE_BEFORE.match(before) or _CODE_AFTER.match(text, num_end, num_end + 2):
             q.reason = "code, phone number or name with a number"
         elif not unit:
-            if m.group("mag") and people.match(text, end):
+            if mag and people.match(text, end):
                 q.unit = "人"
-            elif re.match(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d", text[m.end("num"):m.end("num") + 2]):
+            elif _TIME_AFTER.match(text, num_end, num_end + 2):
                 q.reason = "date, time or duration"
-            elif re.match(r"%|‰|成|倍|个百分点", text[end:end + 4]):
+            elif _RATE_AFTER.match(text, end, end + 4):
                 q.reason = "percentage or rate"
             else:
                 q.reason = "no classifier after the number"
         if q.reason is None and unit:
-            block = syntax.not_after_unit.get(unit)
-            if block and re.match(block, after):
-                q.reason = f"duration or date ({unit}{after[:2]})"
+            block = blocks.get(unit)
+            if block and _compiled(block).match(text, end, end + 4):
+                q.reason = f"duration or date ({unit}{text[end:end + 2]})"
         if q.reason is None and threshold.match(text, end):
             q.reason = "threshold or amount involved (…以上/以下)"
-        if q.reason is None and q.unit and q.value is not None and "." in num and not m.group("mag") and q.value != int(q.value) and q.unit not in {"克", "公斤", "千克", "吨", "元", "万元", "亿元"}:
+        if (q.reason is None and q.unit and "." in num and not mag and q.value != int(q.value)
+                and q.unit not in _WEIGHTS_AND_MONEY):
             q.reason = "decimal count (a version, rate or code)"
         out.append(q)
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from .numbers import Quantity, find_quantities
@@ -18,6 +19,14 @@ SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
 _RIGHT_STOP = re.compile(
     r"的|[向对在到和与及并将把由从为是了均都也共已]|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|先后|依次|登台|到场|实施")
+
+_QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
+_ALL_KINDS = re.compile(r"各类|各种|各项")
+_RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
+_NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
+_TO_OBJECT = re.compile(r"对[近约]?$")
+_HAN = re.compile(r"[\u4e00-\u9fa5]")
+_PARTICLES = re.compile(r"[的共都均已]*")
 
 
 @dataclass
@@ -37,18 +46,28 @@ class Finding:
         return self.category is not None
 
 
-def _bounds(text: str, pos: int, ends: str) -> tuple[int, int]:
-    s = pos
-    while s > 0 and text[s - 1] not in ends:
-        s -= 1
-    e = pos
-    n = len(text)
-    while e < n and text[e] not in ends:
-        e += 1
-    return s, e
+class _Marks:
+    """Where the characters of `ends` stand in a text, found once; `around(pos)` is then a bisection."""
+
+    __slots__ = ("pos", "n")
+
+    def __init__(self, text: str, ends: str):
+        self.pos = [m.start() for m in re.finditer("[" + re.escape(ends) + "]", text)]
+        self.n = len(text)
+
+    def around(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.pos, pos)
+        return (self.pos[i - 1] + 1 if i else 0), (self.pos[i] if i < len(self.pos) else self.n)
 
 
-def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)
+def _counted_in(units: tuple[str, ...]) -> re.Pattern:
+    """A count and its classifier (group 1)."""
+    alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    return re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
+
+
+def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[_Marks] = None) -> list[tuple[int, int]]:
     """Spans that split a larger total.
 
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
@@ -61,7 +80,8 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, 
       of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
     scopes = []
-    unit_re = re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")") if units else None
+    sentences = sentences or _Marks(text, SENTENCE_END)
+    unit_re = _counted_in(units) if units else None
 
     def same_unit_run(start: int, clauses: list[str], unit: str) -> int:
         """Extend a scope over following comma clauses that count in `unit` (empty ones are skipped)."""
@@ -80,9 +100,9 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, 
         s = m.start()
         if s > 0 and text[s - 1] == "(":
             close = text.find(")", s)
-            scopes.append((s, close if close != -1 else _bounds(text, s, SENTENCE_END)[1]))
+            scopes.append((s, close if close != -1 else sentences.around(s)[1]))
             continue
-        e = _bounds(text, m.end(), "。!?;\n")[1]
+        e = sentences.around(m.end())[1]
         rest = text[m.end():e]
         first_stop = re.search(r"[,;]", rest.lstrip(",: "))
         body_rest = rest.lstrip(",: ")
@@ -103,7 +123,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = ()) -> list[tuple[int, 
                 continue
         lead = body_rest[:2]
         while e < len(text) and text[e] == ";" and lead and text[e + 1:e + 3] == lead:
-            e = _bounds(text, e + 1, "。!?;\n")[1]
+            e = sentences.around(e + 1)[1]
         scopes.append((s, e))
     if units:
         for m in re.finditer(r"\(", text):
@@ -208,7 +228,7 @@ def _build_lexicon(rules: TallyRules) -> re.Pattern:
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:
-    m = re.match(r"[的共都均已]*", text)
+    m = _PARTICLES.match(text)
     vm = verbs.match(text, m.end())
     return vm.group(0) if vm else ""
 
@@ -217,7 +237,8 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
     quantities = find_quantities(body, syntax)
-    scopes = breakdown_scopes(body, tuple(syntax.units))
+    sentences, clauses, items = _Marks(body, SENTENCE_END), _Marks(body, SENTENCE_END + ","), _Marks(body, ITEM_END)
+    scopes = breakdown_scopes(body, tuple(syntax.units), sentences)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     verb_starts = [a for a, _ in verb_spans]
     verb_ends = [b for _, b in verb_spans]
@@ -231,20 +252,20 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         if q.reason:
             f.reason = q.reason
             continue
-        if re.search(r"[每均各][\u4e00-\u9fa5]{0,2}$", body[max(0, q.start - 3):q.start]) and not re.search(r"各类|各种|各项", body[max(0, q.start - 4):q.start]):
+        if _QUOTA.search(body, max(0, q.start - 3), q.start) and not _ALL_KINDS.search(body, max(0, q.start - 4), q.start):
             f.reason = "quota or distribution (每/均/各…)"
             continue
-        ss, se = _bounds(body, q.start, SENTENCE_END)
-        cs, _ = _bounds(body, q.start, SENTENCE_END + ",")
-        if re.search(r"每(?:天|日|晚|夜|周|月|年|场|次|人)", body[cs:q.start]):
+        ss, se = sentences.around(q.start)
+        cs, _ = clauses.around(q.start)
+        if _RATE.search(body, cs, q.start):
             f.reason = "rate (每晚…), not a total"
             continue
-        is_, ie = _bounds(body, q.start, ITEM_END)
+        is_, ie = items.around(q.start)
         in_scope = next(((a, b) for a, b in scopes if a <= q.start < b), None)
         verb_from = ss
         if in_scope and in_scope[0] <= ss + 3:
             # 其中 opens a new sentence: its items are governed by the verb of the total before it
-            verb_from = _bounds(body, max(0, ss - 2), SENTENCE_END)[0]
+            verb_from = sentences.around(max(0, ss - 2))[0]
         prev_end = prev_end_in_item.get(is_)
         follows = prev_end is not None and prev_end == q.start
         left_start = max(is_, prev_end or is_)
@@ -254,19 +275,19 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
         left = body[left_start:q.start]
-        _, clause_end = _bounds(body, q.end, SENTENCE_END + ",")
+        _, clause_end = clauses.around(q.end)
         right_full = body[q.end:clause_end]
         # the head noun after the classifier: up to a verb or function word, or the next number;
         # a list separator right after the classifier starts a new item instead
         right_item = "" if right_full[:1] in "、,:;()《》【】[]" else right_full
-        nxt = re.search(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]", right_item)
+        nxt = _NEXT_ITEM.search(right_item)
         if nxt:
             right_item = right_item[:nxt.start()]
         rs = _RIGHT_STOP.search(right_item)
         right = right_item[:rs.start()] if rs else right_item
         right = right.strip("“”\"‘’、 ")
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
-        if re.search(r"对[近约]?$", left):
+        if _TO_OBJECT.search(left):
             # 对N个X进行回访: the verb after the object decides
             later = verbs.search(right_full)
             if later:
@@ -285,7 +306,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             f.reason = "no rule matched" + (f" (verb {verb!r}, noun {(right or left)[-8:]!r})" if verb or right or left else "")
             prev_end_in_item[is_] = q.end
             continue
-        elif len(re.findall(r"[\u4e00-\u9fa5]", right)) >= 2 and how != "noun after" and not rule.decisive and not rule.follows_tally and not (rule.verb and rule.noun):
+        elif len(_HAN.findall(right)) >= 2 and how != "noun after" and not rule.decisive and not rule.follows_tally and not (rule.verb and rule.noun):
             f.reason = f"counted noun {right!r} has no rule"
             prev_end_in_item[is_] = q.end
             continue
