@@ -14,6 +14,7 @@ from typing import Optional
 
 from .quiet import quiet
 from .rules import ActivityRules
+from .spans import Marks
 
 _DATE = re.compile(
     r"(?:(?P<y1>\d{4})年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})日(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}时)?(?:起)?"
@@ -43,14 +44,7 @@ class Mention:
     paragraph: int = 0  # offset of its paragraph
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    s = pos
-    while s > 0 and text[s - 1] not in "。!?\n":
-        s -= 1
-    e = pos
-    while e < len(text) and text[e] not in "。!?\n":
-        e += 1
-    return s, e
+_SENTENCE_END = "。!?\n"
 
 
 def type_of(name: str, context: str, rules: ActivityRules) -> str:
@@ -72,7 +66,7 @@ def _is_context(body: str, start: int, end: int, rules: ActivityRules) -> bool:
     return bool(rules.compiled["context_only"].search(before)) and not re.search(r"开展|举行|举办|启动|推行", before[-6:])
 
 
-def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[Mention]:
+def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
     heads, c = rules.heads_re, rules.compiled
     out = []
     for m in re.finditer(r"“([^”“\n]{1,24})”", body):
@@ -100,7 +94,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
             name, span = x, (m.start(1), m.end(1))
         if c["not_activity"].search(name) or len(name) < 2:
             continue
-        sent = _sentence(body, m.start())
+        sent = sentences.around(m.start())
         typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, m.start(), published)
         before = re.split(r"[,。;:!?、“”‘’\s()《》]", body[max(0, m.start() - 12):m.start()])[-1]
@@ -110,7 +104,8 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str]) -> list[M
     return out
 
 
-def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: list[tuple[int, int]]) -> list[Mention]:
+def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: list[tuple[int, int]],
+              sentences: Marks) -> list[Mention]:
     heads, c = rules.heads_re, rules.compiled
     out = []
     for m in heads.finditer(body):
@@ -143,7 +138,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         s = m.start() - len(window)
         if _is_context(body, s, m.end(), rules):
             continue
-        sent = _sentence(body, s)
+        sent = sentences.around(s)
         typ = type_of(name, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, s, published)
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced))
@@ -152,9 +147,10 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
 
 def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
-    quoted = _quoted(body, rules, published)
+    sentences = Marks(body, _SENTENCE_END)
+    quoted = _quoted(body, rules, published, sentences)
     taken = [q.written for q in quoted]
-    found = quoted + _unquoted(body, rules, published, taken)
+    found = quoted + _unquoted(body, rules, published, taken, sentences)
     found.sort(key=lambda a: a.name_span[0])
     for a in found:
         a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1

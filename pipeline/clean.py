@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from .cache import cached
 from .rules import Boilerplate
 from .quiet import quiet
 
@@ -89,7 +90,12 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]
 @lru_cache(maxsize=1)
 def _fold_table() -> dict[int, str]:
     """One str.translate table: JioNLP's traditional→simplified characters (1:1 only) and
-    full-width forms folded to half-width; every entry maps one character to one."""
+    full-width forms folded to half-width; every entry maps one character to one.
+    Built once and then read from the cache folder (see cache.py)."""
+    return cached("fold-table", __file__, "", _build_fold_table)
+
+
+def _build_fold_table() -> dict[int, str]:
     with quiet():
         from jionlp.dictionary.dictionary_loader import traditional_simplified_loader
 

@@ -18,7 +18,8 @@ from .meta import region_and_agency, source, title
 from .models import Activity, Article, Metric, RawDoc, Region
 from .rules import Rules
 from .segment import Tokens, doc, tokens
-from .tallies import Finding, find_tallies
+from .spans import Marks
+from .tallies import SENTENCE_END, Finding, find_tallies
 
 
 @dataclass
@@ -60,12 +61,16 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     head = title(c)
     guess = region_and_agency(c, rules.metadata, toks.pairs())
     findings = find_tallies(c.body, rules.tallies)
+    tallies = [f for f in findings if f.is_tally]
+    sentences = Marks(c.body, SENTENCE_END)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
-    owners = {_owner(f.q.start, mentions, _sentence_of(c.body, f.q.start)) for f in findings if f.is_tally}
+    owners = {_owner(f.q.start, mentions, sentences.around(f.q.start)) for f in tallies}
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
-    metrics = _metrics(c, toks, findings, mentions)
-    acts = [Activity(name=_display_name(c, m), type=m.type, start=m.start, end=m.end) for m in mentions]
+    names = [_display_name(c, m) for m in mentions]
+    activity_of = [_owner(f.q.start, mentions, sentences.around(f.q.start)) for f in tallies]
+    metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
+    acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
                       region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
                       url=raw.url, path=raw.path)
@@ -95,17 +100,6 @@ def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]
     return best
 
 
-def _sentence_of(text: str, pos: int) -> tuple[int, int]:
-    s = max(text.rfind(ch, 0, pos) for ch in "。!?;\n") + 1
-    ends = [e for e in (text.find(ch, pos) for ch in "。!?;\n") if e != -1]
-    return s, min(ends) if ends else len(text)
-
-
-def _activity_for(pos: int, mentions: list[Mention], names: list[str], text: str) -> Optional[str]:
-    i = _owner(pos, mentions, _sentence_of(text, pos))
-    return names[i] if i is not None else None
-
-
 def _title_end(c: Cleaned, head: Optional[str]) -> int:
     if not head:
         return 0
@@ -121,24 +115,22 @@ def _display_name(c: Cleaned, m: Mention) -> str:
     return re.sub(r"[“”\"]", "", raw)
 
 
-def _metrics(c: Cleaned, toks: Tokens, findings: list[Finding], mentions: list[Mention]) -> list[Metric]:
-    names = [_display_name(c, m) for m in mentions]
+def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[Optional[str]]) -> list[Metric]:
+    """One Metric per tally (a tally stated twice counts once), with its evidence and offsets
+    in the stored text."""
     seen: set[tuple] = set()
     out: list[Metric] = []
-    for f in findings:
-        if not f.is_tally:
+    for f, activity in zip(tallies, activities):
+        value = f.q.value
+        key = (f.category, round(float(value), 6), f.q.unit)
+        if key in seen:
             continue
-        m = Metric(category=f.category, value=f.q.value, unit=f.q.unit, approx=f.q.approx, breakdown=f.breakdown,
-                   activity=_activity_for(f.q.start, mentions, names, c.body), rule=f.rule)
-        if m.key() in seen:
-            continue
-        seen.add(m.key())
+        seen.add(key)
         s, e = c.view.to_stored(*toks.widen(*f.evidence))
-        m.evidence = c.view.stored[s:e].strip()
-        m.start, m.end = c.view.to_stored(f.q.num_start, f.q.end)
-        if float(m.value).is_integer():
-            m.value = int(m.value)
-        out.append(m)
+        start, end = c.view.to_stored(f.q.num_start, f.q.end)
+        out.append(Metric(category=f.category, value=int(value) if float(value).is_integer() else value, unit=f.q.unit,
+                          approx=f.q.approx, breakdown=f.breakdown, activity=activity, rule=f.rule,
+                          evidence=c.view.stored[s:e].strip(), start=start, end=end))
     return [m for m in out if not _restates(m, out)]
 
 

@@ -8,24 +8,20 @@ those extracted by an older rules version.
 from __future__ import annotations
 
 import os
-import re
-import zlib
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
 
+from .dedupe import Index, signature
 from .models import RawDoc, ReadError
 from .read import read_all
 from .rules import Rules, load_rules
-from .store import Stored, clear_errors, content_sha1, known_versions, rows_for, write_batch, write_errors
+from .store import Rows, Stored, clear_errors, content_sha1, known_versions, rows_for, write_batch, write_errors
 
-NUM_PERM = 64
-DUP_THRESHOLD = 0.8
-SCHEME = "affine32"  # fixed, so signatures stored by one run compare with the next
-BATCH = 64
+BATCH = 256  # articles per transaction: a commit costs about as much as writing 100 articles
+FLUSH_SECONDS = 2.0  # and at least this often, so that a slow run keeps its work as it goes
 
 
 @dataclass
@@ -41,35 +37,6 @@ class Summary:
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("read", "new", "unchanged", "updated", "duplicate", "failed", "tallies")}
-
-
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
-
-
-_PERMUTATIONS = None
-
-
-def _permutations():
-    """The MinHash permutations, computed once per process instead of once per signature."""
-    global _PERMUTATIONS
-    if _PERMUTATIONS is None:
-        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
-    return _PERMUTATIONS
-
-
-def minhash(text: str) -> list[int]:
-    """MinHash of the article's distinct character 5-grams (whitespace removed). CRC-32 hashes
-    the shingles: deterministic across processes and much cheaper than SHA-1."""
-    t = re.sub(r"\s+", "", text)
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=_crc32, permutations=_permutations())
-    m.update_batch(list({t[i:i + 5].encode("utf-8") for i in range(max(1, len(t) - 4))}))
-    return [int(v) for v in m.hashvalues]
-
-
-def _as_minhash(values: list[int]) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.array(values, dtype=np.uint64), scheme=SCHEME,
-                   permutations=_permutations())
 
 
 # ---------------------------------------------------------------- worker side
@@ -90,17 +57,16 @@ def _warm(_: int) -> bool:
     return True
 
 
-def extract_one(raw: RawDoc) -> Union[Stored, ReadError]:
-    """Runs in a worker: one article to its record, or the reason it failed."""
+def extract_one(raw: RawDoc) -> Union[Rows, ReadError]:
+    """Runs in a worker: one article to its database rows, or the reason it failed."""
     from .extract import analyse
 
     try:
         a = analyse(raw, _RULES)
     except Exception as exc:  # one bad article never stops the batch
         return ReadError(path=raw.path, line=raw.line, reason=f"extraction failed: {type(exc).__name__}: {exc}")
-    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=minhash(a.cleaned.body), line=raw.line)
-    it.rows = rows_for(it, _RULES.version)
-    return it
+    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=signature(a.cleaned.body), line=raw.line)
+    return rows_for(it, _RULES.version)
 
 
 # ---------------------------------------------------------------- driver
@@ -115,9 +81,9 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
         con.execute("SET threads = 1")  # the workers have the cores; the driver only writes
     known = known_versions(con)
     had_errors = con.execute("SELECT count(*) FROM errors").fetchone()[0] > 0
-    lsh = MinHashLSH(threshold=DUP_THRESHOLD, num_perm=NUM_PERM)
+    lsh = Index()
     for doc_id, values in con.execute("SELECT doc_id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL ORDER BY extracted_at, doc_id").fetchall():
-        lsh.insert(doc_id, _as_minhash(values))
+        lsh.insert(doc_id, values)
     todo: list[RawDoc] = []
     ok_inputs: list[tuple[str, Optional[int]]] = []
     seen_ids: set[str] = set()
@@ -149,15 +115,19 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
         if pool:
             pool.shutdown(cancel_futures=True)
         return s
-    batch: list[Stored] = []
+    batch: list[Rows] = []
     dups: dict[str, str] = {}
     held = set(known)
 
+    last_flush = time.monotonic()
+
     def flush():
-        write_batch(con, batch, rules.version, dups, replacing=held)
+        nonlocal last_flush
+        write_batch(con, batch, dups, replacing=held)
         if had_errors:
-            clear_errors(con, [(b.article.path, b.line) for b in batch])
+            clear_errors(con, [(b.path, b.line) for b in batch])
         batch.clear()
+        last_flush = time.monotonic()
 
     results = _run(todo, pool, rules, workers)
     done = 0
@@ -172,25 +142,20 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
             if strict:
                 break
             continue
-        doc_id = res.article.doc_id
-        mh = _as_minhash(res.minhash)
-        twins = [d for d in lsh.query(mh) if d != doc_id]
-        if twins:
-            dups[doc_id] = sorted(twins)[0]
+        doc_id = res.doc_id
+        twin = lsh.twin(doc_id, res.minhash)
+        if twin:
+            dups[doc_id] = twin
             s.duplicate += 1
         else:
-            try:
-                lsh.insert(doc_id, mh)
-            except ValueError:  # an updated article: index its new text
-                lsh.remove(doc_id)
-                lsh.insert(doc_id, mh)
+            lsh.insert(doc_id, res.minhash)  # an updated article: its new text replaces the old
         if doc_id in known:
             s.updated += 1
         else:
             s.new += 1
-        s.tallies += len(res.article.metrics)
+        s.tallies += len(res.tallies)
         batch.append(res)
-        if len(batch) >= batch_size:
+        if len(batch) >= batch_size or time.monotonic() - last_flush >= FLUSH_SECONDS:
             flush()
     flush()
     if ok_inputs and had_errors:

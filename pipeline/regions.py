@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from .cache import cached
 from .quiet import quiet
 
 MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
@@ -89,27 +90,21 @@ class Gazetteer:
         """Every place-name occurrence in a segmented text, (start, end, name, candidates): a name is
         one jieba token or up to three adjacent ones (邵阳 隆回县 公安局, 郫都 区), longest first."""
         out = []
-        i, n = 0, len(tokens)
-        prefixes = self.prefixes
-        while i < n:
-            if tokens[i][1] not in prefixes:
-                i += 1
+        n = len(tokens)
+        prefixes, by_name = self.prefixes, self.by_name
+        after = -1  # tokens before this index are inside a name already found
+        for i in [i for i, (_, t) in enumerate(tokens) if t in prefixes]:
+            if i < after:
                 continue
-            hit = None
             for k in (3, 2, 1):
                 if i + k > n:
                     continue
                 name = "".join(t for _, t in tokens[i:i + k])
-                if len(name) >= 2 and name in self.by_name:
-                    hit = (k, name)
+                if len(name) >= 2 and name in by_name:
+                    start = tokens[i][0]
+                    out.append((start, start + len(name), name, by_name[name]))
+                    after = i + k
                     break
-            if hit:
-                k, name = hit
-                start = tokens[i][0]
-                out.append((start, start + len(name), name, self.by_name[name]))
-                i += k
-            else:
-                i += 1
         return out
 
     def province(self, name: str) -> Optional[Place]:
@@ -121,4 +116,5 @@ class Gazetteer:
 
 @lru_cache(maxsize=2)
 def gazetteer(not_names: frozenset[str] = frozenset()) -> Gazetteer:
-    return Gazetteer(not_names)
+    """The gazetteer, read from the cache folder when an earlier run has built it (see cache.py)."""
+    return cached("gazetteer", __file__, "|".join(sorted(not_names)), lambda: Gazetteer(not_names))

@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import jieba
@@ -58,14 +59,13 @@ def tokens(text: str, userdict: Path) -> Tokens:
     that cleaning left where page furniture was.
     """
     _load(str(userdict))
-    starts, texts = [], []
+    starts: list[int] = []
+    texts: list[str] = []
     cut = jieba.lcut
     for run in _RUN.finditer(text):
-        pos = run.start()
-        for w in cut(run.group()):
-            starts.append(pos)
-            texts.append(w)
-            pos += len(w)
+        words = cut(run.group())
+        texts += words
+        starts += accumulate(map(len, words[:-1]), initial=run.start())
     return Tokens(starts, texts)
 
 

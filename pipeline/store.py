@@ -124,7 +124,23 @@ class Stored:
     text: str
     minhash: Optional[list[int]] = None
     line: Optional[int] = None
-    rows: Optional[tuple] = None  # rows_for(), when a worker has built them
+
+
+@dataclass
+class Rows:
+    """One article's rows for `articles`, `activities` and `tallies`: what a worker hands the
+    writing process (plain values, cheap to pass between processes)."""
+
+    doc_id: str
+    path: Optional[str]
+    line: Optional[int]
+    article: dict
+    activities: list[dict]
+    tallies: list[dict]
+
+    @property
+    def minhash(self) -> Optional[list[int]]:
+        return self.article["minhash"]
 
 
 def known_versions(con) -> dict[str, tuple[str, str]]:
@@ -141,7 +157,7 @@ def _region_codes(adcode: Optional[str], level: Optional[str]) -> tuple[Optional
     return prov, city, county
 
 
-def rows_for(it: Stored, rules_version: str) -> tuple[dict, list[dict], list[dict]]:
+def rows_for(it: Stored, rules_version: str) -> Rows:
     """The rows of one article for `articles`, `activities` and `tallies`. Pure: workers build
     them, so that the process writing the database only converts and inserts."""
     a = it.article
@@ -165,10 +181,10 @@ def rows_for(it: Stored, rules_version: str) -> tuple[dict, list[dict], list[dic
              "date": starts.get(m.activity) or a.published, "evidence": m.evidence,
              "start_offset": m.start, "end_offset": m.end, "rule": m.rule}
             for i, m in enumerate(a.metrics)]
-    return art, acts, tals
+    return Rows(a.doc_id, a.path, it.line, art, acts, tals)
 
 
-def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[str, str], replacing: set[str] | None = None) -> None:
+def write_batch(con, items: list[Rows], duplicates: dict[str, str], replacing: set[str] | None = None) -> None:
     """Replace the rows of these articles with their new versions, all in one transaction.
 
     `replacing` names the articles the database already holds (None: check them all); new
@@ -178,15 +194,14 @@ def write_batch(con, items: list[Stored], rules_version: str, duplicates: dict[s
         return
     arts, acts, tals = [], [], []
     for it in items:
-        art, a_rows, t_rows = it.rows if it.rows is not None else rows_for(it, rules_version)
-        art["duplicate_of"] = duplicates.get(art["doc_id"])
-        arts.append(art)
-        acts.extend(a_rows)
-        tals.extend(t_rows)
+        it.article["duplicate_of"] = duplicates.get(it.doc_id)
+        arts.append(it.article)
+        acts.extend(it.activities)
+        tals.extend(it.tallies)
     art_t = pa.Table.from_pylist(arts, schema=_ARTICLE_SCHEMA)
     act_t = pa.Table.from_pylist(acts, schema=_ACTIVITY_SCHEMA)
     tal_t = pa.Table.from_pylist(tals, schema=_TALLY_SCHEMA)
-    old = [it.article.doc_id for it in items if replacing is None or it.article.doc_id in replacing]
+    old = [it.doc_id for it in items if replacing is None or it.doc_id in replacing]
     ids = pa.table({"doc_id": pa.array(old, pa.string())})
     con.execute("BEGIN TRANSACTION")
     try:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .numbers import Quantity, find_quantities
+from .spans import Marks
 from .rules import TallyRule, TallyRules
 
 SENTENCE_END = "。!?;\n"
@@ -46,20 +47,6 @@ class Finding:
         return self.category is not None
 
 
-class _Marks:
-    """Where the characters of `ends` stand in a text, found once; `around(pos)` is then a bisection."""
-
-    __slots__ = ("pos", "n")
-
-    def __init__(self, text: str, ends: str):
-        self.pos = [m.start() for m in re.finditer("[" + re.escape(ends) + "]", text)]
-        self.n = len(text)
-
-    def around(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_left(self.pos, pos)
-        return (self.pos[i - 1] + 1 if i else 0), (self.pos[i] if i < len(self.pos) else self.n)
-
-
 @lru_cache(maxsize=8)
 def _counted_in(units: tuple[str, ...]) -> re.Pattern:
     """A count and its classifier (group 1)."""
@@ -67,7 +54,7 @@ def _counted_in(units: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
 
 
-def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[_Marks] = None) -> list[tuple[int, int]]:
+def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None) -> list[tuple[int, int]]:
     """Spans that split a larger total.
 
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
@@ -80,7 +67,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
       of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
     scopes = []
-    sentences = sentences or _Marks(text, SENTENCE_END)
+    sentences = sentences or Marks(text, SENTENCE_END)
     unit_re = _counted_in(units) if units else None
 
     def same_unit_run(start: int, clauses: list[str], unit: str) -> int:
@@ -237,7 +224,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
     quantities = find_quantities(body, syntax)
-    sentences, clauses, items = _Marks(body, SENTENCE_END), _Marks(body, SENTENCE_END + ","), _Marks(body, ITEM_END)
+    sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     verb_starts = [a for a, _ in verb_spans]

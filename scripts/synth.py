@@ -52,10 +52,9 @@ def article(rng: random.Random, templates, n: int) -> str:
 
 def generate(out_dir: Path, count: int, seed: int = 1) -> list[Path]:
     """`count` articles, none a near-duplicate of another by the pipeline's own MinHash test."""
-    from datasketch import MinHashLSH
 
     from pipeline.clean import clean
-    from pipeline.ingest import DUP_THRESHOLD, NUM_PERM, _as_minhash, minhash
+    from pipeline.dedupe import Index, signature
     from pipeline.rules import load_rules
 
     boilerplate = load_rules().boilerplate
@@ -63,12 +62,12 @@ def generate(out_dir: Path, count: int, seed: int = 1) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     templates = _templates()
-    lsh = MinHashLSH(threshold=DUP_THRESHOLD, num_perm=NUM_PERM)
+    lsh = Index()
     paths = []
     for i in range(count):
         for _ in range(50):
             text = article(rng, templates, i)
-            mh = _as_minhash(minhash(clean(text, boilerplate).body))  # what ingest compares
+            mh = signature(clean(text, boilerplate).body)  # what ingest compares
             if not lsh.query(mh):
                 break
         lsh.insert(str(i), mh)

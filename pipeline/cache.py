@@ -1,0 +1,62 @@
+"""Tables derived from JioNLP's data, kept on disk between runs.
+
+Building the gazetteer and the character-folding table means importing JioNLP and parsing
+its data files: about 0.8 s, paid by every worker process of every run. The tables are
+pickled once into the user's cache folder and read back in milliseconds. The file name
+carries the JioNLP version and a hash of the module that builds the table, so an upgrade
+or a code change builds it again; an unreadable or unwritable cache only costs the time.
+
+The folder is `$PRESSMETRICS_CACHE`, else `$XDG_CACHE_HOME/pressmetrics`, else
+`~/.cache/pressmetrics`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    if os.environ.get("PRESSMETRICS_CACHE"):
+        return Path(os.environ["PRESSMETRICS_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pressmetrics"
+
+
+@lru_cache(maxsize=None)
+def _source_hash(module_file: str) -> str:
+    return hashlib.sha1(Path(module_file).read_bytes()).hexdigest()[:12]
+
+
+def _jionlp_version() -> str:
+    try:
+        return metadata.version("jionlp")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def cached(name: str, module_file: str, extra: str, build: Callable[[], T]) -> T:
+    """`build()`, or the copy of its result stored by an earlier run with the same inputs."""
+    key = hashlib.sha1(f"{_jionlp_version()}|{_source_hash(module_file)}|{extra}".encode()).hexdigest()[:16]
+    path = cache_dir() / f"{name}-{key}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # missing, unreadable or from another Python: build it again
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # whole or not at all, even with several workers writing at once
+    except OSError:
+        pass
+    return value

@@ -1,0 +1,21 @@
+"""Where punctuation of a kind stands in a text, found once per text, for the stages that ask
+"which sentence (clause, item) is this offset in?" many times."""
+from __future__ import annotations
+
+import bisect
+import re
+
+
+class Marks:
+    """The offsets of the characters of `ends` in a text; `around(pos)` is a bisection."""
+
+    __slots__ = ("pos", "n")
+
+    def __init__(self, text: str, ends: str):
+        self.pos = [m.start() for m in re.finditer("[" + re.escape(ends) + "]", text)]
+        self.n = len(text)
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """The stretch [start, end) around `pos` with no mark inside (the mark at `pos` ends it)."""
+        i = bisect.bisect_left(self.pos, pos)
+        return (self.pos[i - 1] + 1 if i else 0), (self.pos[i] if i < len(self.pos) else self.n)

@@ -1,0 +1,45 @@
+"""Tables derived from JioNLP are built once and then read from the cache folder."""
+import os
+import subprocess
+import sys
+
+from pipeline import cache
+
+
+def test_built_once_then_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSMETRICS_CACHE", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"鱼台县": "370827"}
+
+    assert cache.cached("t", cache.__file__, "x", build) == {"鱼台县": "370827"}
+    assert cache.cached("t", cache.__file__, "x", build) == {"鱼台县": "370827"}
+    assert len(calls) == 1
+    cache.cached("t", cache.__file__, "other inputs", build)  # another key: built again
+    assert len(calls) == 2
+
+
+def test_a_broken_or_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSMETRICS_CACHE", str(tmp_path))
+    cache.cached("t", cache.__file__, "", lambda: 1)
+    (f,) = tmp_path.glob("t-*.pickle")
+    f.write_bytes(b"not a pickle")
+    assert cache.cached("t", cache.__file__, "", lambda: 2) == 2  # rebuilt, and rewritten
+    assert cache.cached("t", cache.__file__, "", lambda: 3) == 2
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("PRESSMETRICS_CACHE", str(blocked / "sub"))  # cannot be created
+    assert cache.cached("t", cache.__file__, "", lambda: 4) == 4
+
+
+def test_a_warm_cache_keeps_jionlp_out_of_extraction(tmp_path):
+    env = {**os.environ, "PRESSMETRICS_CACHE": str(tmp_path)}
+    code = ("import sys; from pipeline.extract import extract; from pipeline.rules import load_rules; "
+            "from pipeline.models import RawDoc; a = extract(RawDoc(doc_id='x', path='x', text='鱼台县公安局查处交通违法行为5起。'), load_rules()); "
+            "print(a.region.adcode, 'jionlp' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert first == ["370827", "True"]  # built from JioNLP's data
+    assert second == ["370827", "False"]  # read back: JioNLP not even imported

@@ -1,0 +1,39 @@
+"""Near-duplicate detection: signatures and the banded index."""
+from pipeline.dedupe import NUM_PERM, Index, signature
+
+STORY = ("鱼台县公安局组织全县12个派出所开展“双述双评”活动,全县公安机关召开26场报告会,106名民警向1600余名群众"
+         "述职。活动期间,交警大队在城区增设7个岗点,共查处各类交通违法行为268起,查扣违章车辆5辆,行政拘留2人。")
+OTHER = ("桐乡市公安局开展夏季治安巡查宣防行动,每晚出动警力120人次,检查娱乐场所46家,查处治安案件17起,"
+         "抓获违法犯罪嫌疑人23名,发放防诈骗宣传资料3000余份,接受群众咨询600余人次。")
+
+
+def test_signature_is_deterministic_and_ignores_whitespace():
+    sig = signature(STORY)
+    assert len(sig) == NUM_PERM and all(0 <= v < 2 ** 32 for v in sig)
+    assert signature(STORY) == sig
+    assert signature(STORY.replace(",", ", \n")) == signature(STORY.replace(",", ","))
+
+
+def test_known_signature_values_stay_the_same():
+    # signatures stored by earlier runs must keep comparing with new ones (datasketch's affine32 scheme)
+    # (values computed with datasketch 2: MinHash(num_perm=64, seed=1, scheme="affine32", hashfunc=zlib.crc32))
+    assert signature("鱼台县公安局")[:3] == [382196173, 3390705737, 1018384545]
+
+
+def test_republished_copy_is_found_and_another_story_is_not():
+    idx = Index()
+    idx.insert("a", signature(STORY))
+    copy = "来源:济宁新闻网 编辑:王五\n" + STORY
+    assert idx.twin("b", signature(copy)) == "a"
+    assert idx.twin("c", signature(OTHER)) is None
+    assert idx.twin("a", signature(STORY)) is None  # an article is no duplicate of itself
+
+
+def test_insert_replaces_and_remove_forgets():
+    idx = Index()
+    idx.insert("a", signature(STORY))
+    idx.insert("a", signature(OTHER))  # the article was edited: only its new text is indexed
+    assert idx.query(signature(STORY)) == set()
+    assert idx.query(signature(OTHER)) == {"a"}
+    idx.remove("a")
+    assert idx.query(signature(OTHER)) == set()
