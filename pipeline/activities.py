@@ -1,18 +1,18 @@
 """Activities: the named campaigns and events an article reports, with their dates.
 
 Pure functions of the cleaned body, the publication date and `rules/activities.yaml`.
-Dates are found next to the activity and resolved against the publication date with
-JioNLP's time parser ("11月6日至26日" in an article of 2013-11-28 → 2013-11-06..2013-11-26).
+Dates are found next to the activity and completed from the publication date
+("11月6日至26日" in an article of 2013-11-28 → 2013-11-06..2013-11-26).
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Optional
 
-from .quiet import quiet
 from .rules import ActivityRules
 from .spans import Marks
 
@@ -254,7 +254,7 @@ def _norm(name: str) -> str:
 
 
 class _Day:
-    """A date expression not yet resolved: JioNLP's parser runs only for activities kept."""
+    """A date expression not yet resolved: resolved only for activities kept."""
 
     __slots__ = ("args", "_value")
 
@@ -331,29 +331,36 @@ def _is_dateline(chunk: str, m: re.Match) -> bool:
 
 @lru_cache(maxsize=8192)
 def resolve(y: Optional[str], m: Optional[str], d: str, published: Optional[str], after: Optional[str] = None) -> Optional[str]:
-    """A date relative to the publication date (JioNLP's parser for the calendar arithmetic).
+    """An explicit calendar date (年/月/日 in digits, or 月底) completed from the publication date.
 
     `d` may be "last" for the end of the month (3月底). A date written without its year lies
-    before the publication, as a report's dates do, unless it is the end of a range.
+    before the publication, as a report's dates do, unless it is the end of a range. These are
+    the only date forms the rules capture, so no time-expression parser is needed: the
+    calendar does it (JioNLP's parser gave the same dates at 0.15 ms a date and 0.5 s to load).
     """
-    if published is None and not y:
+    if (published is None and not y) or (y and not m):
         return None
     base = date.fromisoformat(published) if published else None
-    text = f"{y + '年' if y else ''}{m + '月' if m else ''}{d}日" if d != "last" else f"{y + '年' if y else ''}{m}月"
+    year = int(y) if y else base.year
+    month = int(m) if m else (base.month if base else 1)
     try:
-        with quiet():
-            import jionlp
-
-        tb = {"year": base.year, "month": base.month, "day": base.day} if base else {"year": int(y), "month": 1, "day": 1}
-        parsed = jionlp.parse_time(text, time_base=tb)
-        iso = parsed["time"][0][:10] if d != "last" else parsed["time"][-1][:10]
-    except Exception:
+        day = calendar.monthrange(year, month)[1] if d == "last" else int(d)
+        iso = date(year, month, day).isoformat()
+    except ValueError:  # 2月30日, 13月
         return None
     if base and not y and after is None:
         when = date.fromisoformat(iso)
         if when > base and (when - base).days > 31:
-            iso = when.replace(year=when.year - 1).isoformat()
+            iso = _in_year(when, when.year - 1)
     if after and iso < after:
         # the end of a range lies after its start (12月28日至1月3日)
-        iso = date.fromisoformat(iso).replace(year=int(after[:4]) + 1).isoformat()
+        iso = _in_year(date.fromisoformat(iso), int(after[:4]) + 1)
     return iso
+
+
+def _in_year(day: date, year: int) -> str:
+    """The same day in another year (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=year).isoformat()
+    except ValueError:
+        return day.replace(year=year, day=28).isoformat()

@@ -166,12 +166,14 @@ def test_kill_and_resume_gives_the_single_run_database(tmp_path):
     src = tmp_path / "in"
     synth.generate(src, 300, seed=11)
     reference = tmp_path / "ref.duckdb"
+    t0 = time.time()
     subprocess.run([*PRESSMETRICS, "ingest", str(src), "--db", str(reference), "--quiet", "--workers", "1", "--batch", "10"],
                    check=False, cwd=ROOT, capture_output=True)
-    t0 = time.time()
+    whole_run = time.time() - t0
     db = tmp_path / "killed.duckdb"
     partial_seen = False
-    for delay in (2.5, 3.5, 4.5):
+    for share in (0.55, 0.7, 0.85):  # of a whole run, startup included: late enough to have written some
+        delay = share * whole_run
         p = subprocess.Popen([*PRESSMETRICS, "ingest", str(src), "--db", str(db), "--quiet", "--workers", "1", "--batch", "10"],
                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
