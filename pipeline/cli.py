@@ -60,12 +60,13 @@ def cli():
 def extract_cmd(paths, fmt, rules_dir):
     """Print SCHEMA records (../shared/spec/SCHEMA.md) for articles: files or folders.
 
-    Example: pressmetrics extract corpus/yutai-2013-11-28.txt --format jsonl
+    Example: pressmetrics extract ../shared/seed/yutai-2013-11-28.txt --format jsonl
     """
-    from .extract import extract
+    from .extract import extract, prepare
     from .read import read_all
 
     rules = _rules(rules_dir)
+    prepare(rules)
     records, failed = [], 0
     for item in read_all(list(paths)):
         if isinstance(item, ReadError):

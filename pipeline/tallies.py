@@ -155,18 +155,32 @@ def _rules_for(rules: TallyRules, unit: str) -> list[tuple[int, TallyRule]]:
     return _BY_UNIT[key]
 
 
+_BY_VERB: dict[tuple[int, str, str], tuple[list, list]] = {}
+
+
+def _rules_for_verb(rules: TallyRules, unit: str, verb: str) -> tuple[list, list]:
+    """For a classifier and a governing verb: the count-after-a-count rules, and the other rules
+    whose verb condition holds, each with its tier before the noun test. Verbs come from the
+    rules' own lexicon, so this is worked out once per (classifier, verb)."""
+    key = (id(rules), unit, verb)
+    if key not in _BY_VERB:
+        follows, others = [], []
+        for order, r in _rules_for(rules, unit):
+            if r.follows_tally:
+                follows.append((order, r))
+            elif r.verb_re is None or (verb and r.verb_re.search(verb)):
+                tier = 1 if r.verb_re and r.noun_re else (2 if r.decisive else 4) if r.verb_re else 3
+                others.append((order, r, tier))
+        _BY_VERB[key] = (follows, others)
+    return _BY_VERB[key]
+
+
 def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_noun: str, right_noun: str,
                follows_tally: bool) -> tuple[Optional[TallyRule], str]:
     """The rule that decides one tally's category, by tier, then nearness of its cue."""
-    candidates = []
-    for order, r in _rules_for(rules, unit):
-        if r.follows_tally:
-            if follows_tally:
-                candidates.append(((0, 0, 0, order), r, "count after a count"))
-            continue
-        vhit = bool(r.verb_re and verb and r.verb_re.search(verb))
-        if r.verb_re and not vhit:
-            continue
+    follows, others = _rules_for_verb(rules, unit, verb)
+    candidates = [((0, 0, 0, order), r, "count after a count") for order, r in follows] if follows_tally else []
+    for order, r, tier in others:
         nhit = None
         side = ""
         if r.noun_re:
@@ -178,12 +192,6 @@ def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_nou
                 nhit, side = lh, "noun before"
             else:
                 continue
-        if r.verb_re and r.noun_re:
-            tier = 1
-        elif r.verb_re:
-            tier = 2 if r.decisive else 4
-        else:
-            tier = 3
         dist = nhit if nhit is not None else (verb_dist, 0)
         candidates.append(((tier, 0 if side == "noun after" else 1, *dist, order), r, side or "verb"))
     if not candidates:

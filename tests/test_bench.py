@@ -8,11 +8,11 @@ from .conftest import ROOT
 
 def test_bench_runs_end_to_end(tmp_path):
     out = tmp_path / "bench.json"
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--count", "24", "--out", str(out), "--workdir", str(tmp_path / "w")],
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--count", "24", "--repeats", "1", "--out", str(out), "--workdir", str(tmp_path / "w")],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["articles"] == 24
+    assert data["articles"] == 24 and data["repeats"] == 1
     for k in ("floor_jieba_articles_per_s", "extract_1_worker_articles_per_s", "extract_vs_floor", "ingest_1_worker_articles_per_s",
               "ingest_2_workers_articles_per_s", "ingest2_vs_ingest1", "peak_rss_mb", "cold_start_s"):
         assert data[k] > 0, k
