@@ -6,8 +6,8 @@ Builds a corpus of distinct synthetic articles (scripts/synth.py), then measures
 texts: the floor (jieba.lcut over the cleaned texts), in-process extraction with one worker,
 `pressmetrics ingest` into a new DuckDB file with 1 and 2 workers, the ingest's peak RSS (the
 largest process), and the wall time of `pressmetrics extract` on one article from a cold start.
-Every measure is taken `--repeats` times and the fastest run counts. Prints a table and writes
-it as JSON.
+Every measure is taken `--repeats` times and the fastest run counts; the measures compared in
+a ratio take turns, so that both see the same machine. Prints a table and writes it as JSON.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+SLICE = 250  # articles per turn of the floor/extract alternation
 TARGETS = {"extract_vs_floor": 0.70, "ingest2_vs_ingest1": 1.7, "ingest_vs_floor_per_worker": 0.60, "peak_rss_mb": 1024, "cold_start_s": 3.0}
 
 _WRAP = ("import resource, subprocess, sys, time; t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
@@ -56,44 +57,45 @@ def measure(count: int, workdir: Path, repeats: int = 2) -> dict:
     prepare(rules)  # load dictionaries once, outside the timings, as `pressmetrics extract` does
     jieba.lcut(texts[0])
 
-    def best_rate(run, n: int) -> float:
-        """Articles per second of the fastest of `repeats` runs (a shared machine only ever slows a run down)."""
-        secs = []
-        for _ in range(repeats):
+    # The floor and extraction take turns over slices of the same texts, so that both see the
+    # same machine (a shared VM's speed drifts by ±20% over a minute); each total is the best
+    # of `repeats` rounds.
+    seg_secs, ext_secs = [], []
+    for _ in range(repeats):
+        seg = ext = 0.0
+        for i in range(0, len(docs), SLICE):
             t = time.perf_counter()
-            run()
-            secs.append(time.perf_counter() - t)
-        return n / min(secs)
+            for tx in texts[i:i + SLICE]:
+                jieba.lcut(tx)
+            seg += time.perf_counter() - t
+            t = time.perf_counter()
+            for d in docs[i:i + SLICE]:  # results dropped as they come, as `extract` streams them out
+                analyse(d, rules)
+            ext += time.perf_counter() - t
+        seg_secs.append(seg)
+        ext_secs.append(ext)
+    floor, extract = len(texts) / min(seg_secs), len(docs) / min(ext_secs)
 
-    def segment_all():
-        for tx in texts:
-            jieba.lcut(tx)
-
-    def extract_all():  # results are dropped as they come, as `extract` streams them out
-        for d in docs:
-            analyse(d, rules)
-
-    floor = best_rate(segment_all, len(texts))
-    extract = best_rate(extract_all, len(docs))
-
-    ingest, rss = {}, {}
-    for workers in (1, 2):
-        db = workdir / f"ingest-{workers}.duckdb"
-        best = None
-        for _ in range(repeats):  # each into a new database file
+    # ingest with 1 and 2 workers, taking turns, each run into a new database file
+    best: dict[int, float] = {}
+    rss: dict[int, float] = {}
+    for _ in range(repeats):
+        for workers in (1, 2):
+            db = workdir / f"ingest-{workers}.duckdb"
             for p in (db, Path(str(db) + ".wal")):
                 p.unlink(missing_ok=True)
-            secs, peak, rc = timed_subprocess([sys.executable, "-m", "pipeline", "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"])
+            secs, peak, rc = timed_subprocess([sys.executable, "-m", "pipeline", "ingest", str(corpus), "--db", str(db),
+                                               "--workers", str(workers), "--quiet"])
             if rc != 0:
                 raise SystemExit(f"ingest with {workers} workers failed (exit {rc})")
-            best = secs if best is None else min(best, secs)
+            best[workers] = min(best.get(workers, secs), secs)
             rss[workers] = max(rss.get(workers, 0), peak)
-        ingest[workers] = len(docs) / best
-        import duckdb
+    ingest = {w: len(docs) / s for w, s in best.items()}
+    import duckdb
 
-        con = duckdb.connect(str(db), read_only=True)
-        dups = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
-        con.close()
+    con = duckdb.connect(str(workdir / "ingest-2.duckdb"), read_only=True)
+    dups = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+    con.close()
 
     one = next(corpus.glob("*.txt"))
     colds = sorted(timed_subprocess([sys.executable, "-m", "pipeline", "extract", str(one)])[0] for _ in range(3))
