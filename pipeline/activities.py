@@ -22,7 +22,9 @@ _DATE = re.compile(
 )
 # words after a date that make it the start only, or the end only, of an activity
 _OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|打响)")
-_REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)|召开[^。;,]{0,6}新闻发布会|通报)")
+# (the subject may come first: 4月14日,肇庆市公安局召开新闻发布会,通报…)
+_REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
+                        r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
 _CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 
 
@@ -145,12 +147,25 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
     return out
 
 
+def _cases_solved(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
+    """A single case solved, told as a story (成功破获一起盗窃电动车案件): an investigation of its own."""
+    out = []
+    for m in rules.compiled["case_solved"].finditer(body):
+        s, e = m.span("name")
+        sent = sentences.around(s)
+        start, end = dates_near(body, sent, s, published)
+        out.append(Mention((s, e), m.group("name"), "investigation", start, end, sent, False, [s], (s, e)))
+    return out
+
+
 def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences = Marks(body, _SENTENCE_END)
     quoted = _quoted(body, rules, published, sentences)
     taken = [q.written for q in quoted]
     found = quoted + _unquoted(body, rules, published, taken, sentences)
+    taken += [a.written for a in found]
+    found += [c for c in _cases_solved(body, rules, published, sentences) if not any(a <= c.written[0] < b for a, b in taken)]
     found.sort(key=lambda a: a.name_span[0])
     for a in found:
         a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1
@@ -231,7 +246,8 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             # one in the body of an article whose headline names an activity of that type
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
                          and (b.paragraph == a.paragraph or not a.introduced
-                              or (b.in_title and not a.in_title and not (a.start or a.end)))), None)
+                              or (b.in_title and not a.in_title and not (a.start or a.end)
+                                  and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
         if same:
             same.positions.extend(a.positions)
             if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted):

@@ -152,12 +152,13 @@ class ActivityRules(BaseModel):
     bare_heads: str
     introducing_verbs: str
     not_activity: str
+    case_solved: str  # one case told as a story (成功破获一起盗窃电动车案件): an investigation of its own
     types: list[ActivityCue]
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
     _v = field_validator("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity", "context_after",
-                         "generic_heads", "bare_heads", "introducing_verbs")(_check_regex)
+                         "generic_heads", "bare_heads", "introducing_verbs", "case_solved")(_check_regex)
 
     @cached_property
     def heads_re(self):
@@ -166,7 +167,7 @@ class ActivityRules(BaseModel):
     @cached_property
     def compiled(self):
         return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity",
-                                                          "context_after", "generic_heads", "bare_heads", "introducing_verbs")}
+                                                          "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved")}
 
     @cached_property
     def type_res(self):
