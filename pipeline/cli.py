@@ -131,11 +131,19 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
 
     Example: pressmetrics ingest corpus --db outputs/pressmetrics.duckdb
     """
-    from .ingest import default_workers, ingest
+    from .worker import default_workers, start_pool
 
-    rules = _rules(rules_dir)
-    con = _db(db_path)
     workers = workers or default_workers()
+    pool = start_pool(rules_dir, workers)  # first: workers load their dictionaries while the rest starts up
+    try:
+        rules = _rules(rules_dir)
+        con = _db(db_path)
+    except BaseException:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    from .ingest import ingest
+
     show_bar = not quiet and sys.stderr.isatty()
     started = time.time()
     bar_ctx = _progress() if show_bar else None
@@ -143,9 +151,9 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
         if bar_ctx:
             with bar_ctx as (set_total, advance):
                 summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, progress=advance,
-                                 total_hint=set_total, batch_size=batch_size)
+                                 total_hint=set_total, batch_size=batch_size, pool=pool)
         else:
-            summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, batch_size=batch_size)
+            summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, batch_size=batch_size, pool=pool)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; what was written so far is whole. Run the same command again to finish.") from None
     except OSError as exc:

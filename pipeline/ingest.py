@@ -7,18 +7,20 @@ those extracted by an older rules version.
 """
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Union
+from typing import Callable, Optional
 
 
-from .dedupe import Index, signature
+from .dedupe import Index
 from .models import RawDoc, ReadError
 from .read import read_all
-from .rules import Rules, load_rules
-from .store import Rows, Stored, clear_errors, content_sha1, known_versions, rows_for, write_batch, write_errors
+from . import worker
+from .rules import Rules
+from .rows import Rows, content_sha1
+from .store import clear_errors, known_versions, write_batch, write_errors
+from .worker import start_pool
 
 BATCH = 256  # articles per transaction: a commit costs about as much as writing 100 articles
 FLUSH_SECONDS = 2.0  # and at least this often, so that a slow run keeps its work as it goes
@@ -39,44 +41,26 @@ class Summary:
         return {k: getattr(self, k) for k in ("read", "new", "unchanged", "updated", "duplicate", "failed", "tallies")}
 
 
-# ---------------------------------------------------------------- worker side
-
-_RULES: Optional[Rules] = None
-
-
-def _init_worker(rules_dir: Optional[str]) -> None:
-    """Each worker loads the rules and what extraction reads, while the driver reads inputs."""
-    from .extract import prepare
-
-    global _RULES
-    _RULES = load_rules(rules_dir)
-    prepare(_RULES)
-
-
-def _start(_: int) -> bool:
-    return True
-
-
-def extract_one(raw: RawDoc) -> Union[Rows, ReadError]:
-    """Runs in a worker: one article to its database rows, or the reason it failed."""
-    from .extract import analyse
-
-    try:
-        a = analyse(raw, _RULES)
-    except Exception as exc:  # one bad article never stops the batch
-        return ReadError(path=raw.path, line=raw.line, reason=f"extraction failed: {type(exc).__name__}: {exc}")
-    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=signature(a.cleaned.body), line=raw.line)
-    return rows_for(it, _RULES.version)
-
-
 # ---------------------------------------------------------------- driver
 
 
 def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None, workers: int = 1, reextract: bool = False,
            strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None,
-           batch_size: int = BATCH) -> Summary:
+           batch_size: int = BATCH, pool: Optional[ProcessPoolExecutor] = None) -> Summary:
+    """Ingest `paths` into the open database. `pool`: workers already started with
+    worker.start_pool (the CLI starts them before anything else); ingest shuts it down."""
+    if pool is None:
+        pool = start_pool(rules_dir, workers)
+    try:
+        return _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool)
+    except BaseException:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool) -> Summary:
     s = Summary()
-    pool = _start_pool(rules_dir, workers)
     if workers > 1:
         con.execute("SET threads = 1")  # the workers have the cores; the driver only writes
     known = known_versions(con)
@@ -163,35 +147,17 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
     return s
 
 
-def _start_pool(rules_dir: Optional[str], workers: int) -> Optional[ProcessPoolExecutor]:
-    """Start the workers first, so that loading their dictionaries overlaps with reading inputs."""
-    if workers <= 1:
-        return None
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_dir,))
-    for i in range(workers):
-        pool.submit(_start, i)  # processes start (and run _init_worker) on the first tasks
-    return pool
-
-
 def _run(todo: list[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rules, workers: int):
     if pool is None:
-        from .extract import prepare
-
-        global _RULES
-        _RULES = rules
         if todo:
-            prepare(rules)
-        return map(extract_one, todo)
-    chunk = max(1, min(16, len(todo) // (workers * 8) or 1))
+            worker.init(None, rules)  # the driver extracts, with the rules it was given
+        return map(worker.extract_one, todo)
+    chunk = max(1, min(64, len(todo) // (workers * 8) or 1))
 
     def gen():
         try:
-            yield from pool.map(extract_one, todo, chunksize=chunk)
+            yield from pool.map(worker.extract_one, todo, chunksize=chunk)
         finally:
             pool.shutdown(cancel_futures=True)
 
     return gen()
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,61 @@
+"""Worker side of ingest: one article in, its database rows out.
+
+Kept apart from the driver (ingest.py) and from DuckDB (store.py) so that the pool can be
+started first thing, before the driver imports DuckDB and Arrow and opens the database: the
+workers load jieba's dictionary and the rules while the driver does that and reads inputs.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Optional, Union
+
+from .models import RawDoc, ReadError
+from .rules import Rules, load_rules
+
+_RULES: Optional[Rules] = None
+
+
+def init(rules_dir: Optional[str], rules: Optional[Rules] = None) -> None:
+    """Load the rules (or take the driver's) and what extraction reads, once per process."""
+    from .extract import prepare
+
+    global _RULES
+    try:
+        _RULES = rules or load_rules(rules_dir)
+    except Exception:  # a broken rule file: the driver names it; a worker stays quiet
+        _RULES = None
+        return
+    prepare(_RULES)
+
+
+def _started(_: int) -> bool:
+    return True
+
+
+def extract_one(raw: RawDoc):
+    """One article to its database rows (rows.Rows), or the reason it failed (ReadError)."""
+    from .dedupe import signature
+    from .extract import analyse
+    from .rows import Stored, content_sha1, rows_for
+
+    try:
+        a = analyse(raw, _RULES)
+    except Exception as exc:  # one bad article never stops the batch
+        return ReadError(path=raw.path, line=raw.line, reason=f"extraction failed: {type(exc).__name__}: {exc}")
+    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=signature(a.cleaned.body), line=raw.line)
+    return rows_for(it, _RULES.version)
+
+
+def start_pool(rules_dir: Optional[str], workers: int) -> Optional[ProcessPoolExecutor]:
+    """The worker processes, started at once (None for one worker: the driver extracts)."""
+    if workers <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=init, initargs=(rules_dir,))
+    for i in range(workers):
+        pool.submit(_started, i)  # the processes start, and run init(), on the first tasks
+    return pool
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
