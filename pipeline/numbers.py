@@ -39,7 +39,7 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
     post = "|".join(sorted(map(re.escape, after), key=len, reverse=True))
     return re.compile(
         rf"(?P<pre>{pre})?"
-        rf"(?P<num>\d+(?:\.\d+)?|[{CN_ALL}]+)"
+        rf"(?P<num>\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
         rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}]))?(?P<h2>{post})?"
         rf"(?P<unit>{unit_alt})?"
     )
@@ -127,7 +127,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
                 q.reason = f"duration or date ({unit}{text[end:end + 2]})"
         if q.reason is None and threshold.match(text, end):
             q.reason = "threshold or amount involved (…以上/以下)"
-        if (q.reason is None and q.unit and "." in num and not mag and q.value != int(q.value)
+        if (q.reason is None and q.unit and ("." in num or "点" in num) and not mag and q.value != int(q.value)
                 and q.unit not in _WEIGHTS_AND_MONEY):
             q.reason = "decimal count (a version, rate or code)"
         out.append(q)
