@@ -7,6 +7,7 @@ those extracted by an older rules version.
 """
 from __future__ import annotations
 
+import gc
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -113,6 +114,8 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
         batch.clear()
         last_flush = time.monotonic()
 
+    if pool is not None:
+        gc.freeze()  # the inputs and the index live to the end: keep them out of the collector's scans
     results = _run(todo, pool, rules, workers)
     done = 0
     for raw, res in zip(todo, results):
