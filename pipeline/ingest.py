@@ -13,13 +13,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-
+from . import worker
 from .dedupe import Index
 from .models import RawDoc, ReadError
 from .read import read_all
-from . import worker
-from .rules import Rules
 from .rows import Rows, content_sha1
+from .rules import Rules
 from .store import clear_errors, known_versions, write_batch, write_errors
 from .worker import start_pool
 

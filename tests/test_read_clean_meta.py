@@ -107,3 +107,17 @@ def test_traditional_evidence_points_into_stored_text(rules):
     assert (m.value, m.unit) == (210, "辆次")
     assert text[m.start:m.end] == "210輛次"
     assert m.evidence in text
+
+
+def test_tokens_carry_offsets_and_widen_to_whole_tokens(rules):
+    from pipeline.segment import doc, tokens
+
+    text = "鱼台县公安局组织全县12个派出所\n\n      行政拘留2人。"
+    t = tokens(text, rules.userdict)
+    assert all(text[s:s + len(w)] == w for s, w in zip(t.starts, t.texts))
+    assert not any(w.isspace() for w in t.texts)  # the blanks cleaning leaves are no tokens
+    assert "派出所" in t.texts and "行政拘留" in t.texts  # the user dictionary is loaded
+    s = text.index("公安") + 1  # inside 公安局
+    assert t.widen(s, text.index("组织") + 1) == (text.index("公安局"), text.index("组织") + 2)
+    d = doc(text, rules.userdict)  # the spaCy Doc explain shows: the same tokens
+    assert [x.text for x in d if not x.is_space] == t.texts
