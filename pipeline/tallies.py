@@ -54,6 +54,14 @@ def _counted_in(units: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
 
 
+@lru_cache(maxsize=8)
+def _unit_at_end(units: tuple[str, ...]) -> re.Pattern:
+    return re.compile("(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")$")
+
+
+_ANY_DIGIT = re.compile(r"\d|[一二两三四五六七八九十]")
+
+
 def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None) -> list[tuple[int, int]]:
     """Spans that split a larger total.
 
@@ -113,10 +121,11 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
             e = sentences.around(e + 1)[1]
         scopes.append((s, e))
     if units:
+        unit_before = _unit_at_end(units)
         for m in re.finditer(r"\(", text):
-            before = text[max(0, m.start() - 3):m.start()]
             close = text.find(")", m.start())
-            if close != -1 and close - m.start() < 60 and any(before.endswith(u) for u in units) and re.search(r"\d|[一二两三四五六七八九十]", text[m.start():close]):
+            if (close != -1 and close - m.start() < 60 and unit_before.search(text, max(0, m.start() - 3), m.start())
+                    and _ANY_DIGIT.search(text, m.start(), close)):
                 scopes.append((m.start(), close))
     return scopes
 
