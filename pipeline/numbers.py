@@ -76,6 +76,8 @@ def _chinese(num: str) -> Optional[float]:
 
 _BARE = {"百": 100.0, "千": 1000.0, "万": 10000.0, "亿": 100000000.0}
 _CODE_BEFORE = re.compile(r"[A-Za-z\-_/·•.@#]")
+# a Latin word of three or more letters before a counted number is a noun (KTV12家, APP1200余人)
+_LATIN_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9\-_/.@#])[A-Za-z]{3,}$")
 _CODE_AFTER = re.compile(r"[\-_·•/@]|\.\d|[A-Za-z]")
 _TIME_AFTER = re.compile(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d")
 _RATE_AFTER = re.compile(r"%|‰|成|倍|个百分点")
@@ -110,7 +112,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "ordinal (第…)"
         elif chinese and not _chinese_ok(num, m, text):
             q.reason = "word containing a numeral"
-        elif _CODE_BEFORE.match(before) or _CODE_AFTER.match(text, num_end, num_end + 2):
+        elif ((_CODE_BEFORE.match(before) and not (unit and _LATIN_WORD_BEFORE.search(text, max(0, ns - 12), ns)))
+              or _CODE_AFTER.match(text, num_end, num_end + 2)):
             q.reason = "code, phone number or name with a number"
         elif not unit:
             if mag and people.match(text, end):

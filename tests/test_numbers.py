@@ -29,6 +29,7 @@ def _one(text, rules):
     ("全国1.52亿学生接受了禁毒教育。", ("participants", 152000000, "人", False)),
     ("共出动警力六万余人次。", ("officers", 60000, "人次", True)),
     ("缴获各类毒品三百二十八点五公斤。", ("drugs_seized", 328.5, "公斤", False)),
+    ("检查KTV12家。", ("inspections", 12, "家", False)),
 ])
 def test_hedges_and_magnitudes(text, expected, rules):
     assert expected in _one(text, rules)

@@ -37,6 +37,7 @@ HAND_VIOLATIONS = [
     ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "510117", "郫都区", 156, 2),    # 醉酒驾驶32起 is a breakdown
     ("2023", "340881", "桐城市", 1200, 1),   # 23+6+41+87 are a breakdown
+    ("2023", "430624", "湘阴县", 73, 2),
     ("2024", "350524", "安溪县", 1376, 1),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
     ("2024", "320981", "东台市", 53, 2),
     ("2025", "411121", "舞阳县", 170, 1),
@@ -51,9 +52,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
