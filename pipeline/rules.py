@@ -107,7 +107,9 @@ class NumberSyntax(BaseModel):
     not_after_unit: dict[str, str] = {}
     verbs: str
     threshold_after: str
-    _v = field_validator("people_nouns", "verbs", "threshold_after")(_check_regex)
+    # what the suspects did, counted by the police report (作案200余起): not police work
+    done_by_suspects: str = "(?!)"
+    _v = field_validator("people_nouns", "verbs", "threshold_after", "done_by_suspects")(_check_regex)
 
 
 class TallyRules(BaseModel):

@@ -25,7 +25,7 @@ _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
-_TO_OBJECT = re.compile(r"对[近约]?$")
+_TO_OBJECT = re.compile(r"对[^,。;、:对]{0,8}?[近约]?$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _PARTICLES = re.compile(r"[的共都均已]*")
 
@@ -52,6 +52,16 @@ def _counted_in(units: tuple[str, ...]) -> re.Pattern:
     """A count and its classifier (group 1)."""
     alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     return re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
+
+
+_SUSPECTS_DID: dict[int, re.Pattern] = {}
+
+
+def _done_by_suspects(rules: TallyRules) -> re.Pattern:
+    key = id(rules)
+    if key not in _SUSPECTS_DID:
+        _SUSPECTS_DID[key] = re.compile(rules.syntax.done_by_suspects)
+    return _SUSPECTS_DID[key]
 
 
 @lru_cache(maxsize=8)
@@ -222,13 +232,13 @@ def verb_lexicon(rules: TallyRules) -> re.Pattern:
 
 def _build_lexicon(rules: TallyRules) -> re.Pattern:
     """Every verb the rules know, plus syntax.verbs; longest first. A verb that is the first
-    part of a noun (劝导站, 检查点, 宣传车) is not a verb there."""
+    part of a noun (劝导站, 检查点, 宣传车, 出租房屋) is not a verb there."""
     alts: set[str] = set(rules.syntax.verbs.split("|"))
     for r in rules.rules:
         if r.verb:
             alts.update(a for a in r.verb.split("|") if a and not any(ch in a for ch in "()[]?*+\\"))
     alt = "|".join(sorted(alts, key=len, reverse=True))
-    return re.compile(rf"(?:{alt})(?![站点岗所室队员台栏处])")
+    return re.compile(rf"(?:{alt})(?![站点岗所室队员台栏处租])")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:
@@ -258,6 +268,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             continue
         if _QUOTA.search(body, max(0, q.start - 3), q.start) and not _ALL_KINDS.search(body, max(0, q.start - 4), q.start):
             f.reason = "quota or distribution (每/均/各…)"
+            continue
+        if _done_by_suspects(rules).search(body, max(0, q.start - 4), q.start):
+            f.reason = "what the suspects did (作案…), not police work"
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
