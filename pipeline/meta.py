@@ -180,7 +180,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, tokens: list[tuple[int, 
         bound = bool(police.match(text, e))
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
-        picks = _disambiguate(cands, names_seen, gz)
+        picks = _disambiguate(cands, names_seen - {name}, gz)
         for p in picks:
             scores[p] += weight / len(picks)
             if bound:
@@ -244,6 +244,8 @@ def _rank(p: Place) -> int:
 
 
 def _disambiguate(cands: list[Place], names_seen: set[str], gz) -> list[Place]:
+    """The candidates whose province or city the article names elsewhere (`names_seen` leaves
+    out the name itself: 朝阳 does not vouch for 朝阳市's 朝阳县 when 北京市 is named)."""
     if len(cands) == 1:
         return cands
     supported = [p for p in cands if (p.city and any(n in names_seen for n in _short(p.city))) or any(n in names_seen for n in _short(p.province))]

@@ -88,20 +88,26 @@ class Gazetteer:
 
     def find_in_tokens(self, tokens: list[tuple[int, str]]):
         """Every place-name occurrence in a segmented text, (start, end, name, candidates): a name is
-        one jieba token or up to three adjacent ones (邵阳 隆回县 公安局, 郫都 区), longest first."""
+        one jieba token or up to three adjacent ones (邵阳 隆回县 公安局, 郫都 区), longest first, or
+        the head of a token that jieba keeps whole with its bureau (北京市公安局)."""
         out = []
         n = len(tokens)
         prefixes, by_name = self.prefixes, self.by_name
         after = -1  # tokens before this index are inside a name already found
-        for i in [i for i, (_, t) in enumerate(tokens) if t in prefixes]:
+        for i in [i for i, (_, t) in enumerate(tokens) if t in prefixes or t[-1:] in ("局", "厅")]:
             if i < after:
+                continue
+            start, tok = tokens[i]
+            if tok not in prefixes:
+                stem = _bureau_stem(tok)
+                if stem in by_name:
+                    out.append((start, start + len(stem), stem, by_name[stem]))
                 continue
             for k in (3, 2, 1):
                 if i + k > n:
                     continue
                 name = "".join(t for _, t in tokens[i:i + k])
                 if len(name) >= 2 and name in by_name:
-                    start = tokens[i][0]
                     out.append((start, start + len(name), name, by_name[name]))
                     after = i + k
                     break
@@ -112,6 +118,17 @@ class Gazetteer:
             if p.level == "province":
                 return p
         return None
+
+
+_BUREAUS = ("公安分局", "公安局", "公安厅")
+
+
+def _bureau_stem(token: str) -> str:
+    """北京市公安局 → 北京市; anything else → ""."""
+    for suffix in _BUREAUS:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            return token[: -len(suffix)]
+    return ""
 
 
 @lru_cache(maxsize=2)

@@ -111,7 +111,9 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
         rest = text[m.end():e]
         first_stop = re.search(r"[,;]", rest.lstrip(",: "))
         body_rest = rest.lstrip(",: ")
-        if "、" in body_rest[: first_stop.start() if first_stop else len(body_rest)]:
+        clause = body_rest[: first_stop.start() if first_stop else len(body_rest)]
+        if "、" in clause and (unit_re is None or unit_re.search(clause[: clause.rindex("、")])):
+            # a list of counted parts (其中酒驾12起、醉驾3起), not a list of places or kinds (其中,石家庄、保定…)
             list_end = e - len(body_rest) + (first_stop.start() if first_stop else len(body_rest))
             first = unit_re.search(text[m.end():list_end]) if unit_re else None
             if first and first_stop:

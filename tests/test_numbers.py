@@ -62,3 +62,9 @@ def test_reasons_are_given(rules):
     assert reasons["11"] == "date, time or duration"
     assert reasons["10.41"] == "percentage or rate"
     assert reasons["一"].startswith("ordinal")
+
+
+def test_a_list_of_places_after_qizhong_is_no_list_of_parts(rules):
+    text = "共破获涉枪案件236起,收缴枪支1120支。其中,石家庄、保定、邯郸三地共破获案件97起,收缴枪支480支。"
+    got = {(m.value, m.breakdown) for m in analyse(raw(text), rules).article.metrics}
+    assert got == {(236, False), (1120, False), (97, True), (480, True)}
