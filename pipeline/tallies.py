@@ -271,7 +271,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         if _QUOTA.search(body, max(0, q.start - 3), q.start) and not _ALL_KINDS.search(body, max(0, q.start - 4), q.start):
             f.reason = "quota or distribution (每/均/各…)"
             continue
-        if _done_by_suspects(rules).search(body, max(0, q.start - 4), q.start):
+        if _done_by_suspects(rules).search(body, max(0, q.start - 10), q.start):
             f.reason = "what the suspects did (作案…), not police work"
             continue
         ss, se = sentences.around(q.start)
