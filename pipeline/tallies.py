@@ -27,6 +27,7 @@ _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
 _TO_OBJECT = re.compile(r"对[^,。;、:对]{0,8}?[近约]?$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
+_DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
 
 
@@ -315,6 +316,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             verb, verb_dist = after_verb, 0  # 52.3万人参加
         f.verb, f.noun = verb, (right or left)
         rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows)
+        if rule is None and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
+            # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it
+            rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows)
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
