@@ -93,6 +93,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
     pat = _pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after))
     people = _compiled(syntax.people_nouns)
     threshold = _compiled(syntax.threshold_after)
+    suspects_did = _compiled(syntax.done_by_suspects)
     blocks = syntax.not_after_unit
     out: list[Quantity] = []
     for m in pat.finditer(text):
@@ -130,6 +131,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
                 q.reason = f"duration or date ({unit}{text[end:end + 2]})"
         if q.reason is None and threshold.match(text, end):
             q.reason = "threshold or amount involved (…以上/以下)"
+        if q.reason is None and suspects_did.search(text, max(0, q.start - 10), q.start):
+            q.reason = "what the suspects did (作案…, 涉案金额), not police work"
         if (q.reason is None and q.unit and ("." in num or "点" in num) and not mag and q.value != int(q.value)
                 and q.unit not in _WEIGHTS_AND_MONEY):
             q.reason = "decimal count (a version, rate or code)"

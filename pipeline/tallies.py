@@ -55,16 +55,6 @@ def _counted_in(units: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
 
 
-_SUSPECTS_DID: dict[int, re.Pattern] = {}
-
-
-def _done_by_suspects(rules: TallyRules) -> re.Pattern:
-    key = id(rules)
-    if key not in _SUSPECTS_DID:
-        _SUSPECTS_DID[key] = re.compile(rules.syntax.done_by_suspects)
-    return _SUSPECTS_DID[key]
-
-
 @lru_cache(maxsize=8)
 def _unit_at_end(units: tuple[str, ...]) -> re.Pattern:
     return re.compile("(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")$")
@@ -271,9 +261,6 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             continue
         if _QUOTA.search(body, max(0, q.start - 3), q.start) and not _ALL_KINDS.search(body, max(0, q.start - 4), q.start):
             f.reason = "quota or distribution (每/均/各…)"
-            continue
-        if _done_by_suspects(rules).search(body, max(0, q.start - 10), q.start):
-            f.reason = "what the suspects did (作案…), not police work"
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Optional, Union
+from typing import Optional
 
+from .dedupe import signature
 from .models import RawDoc, ReadError
+from .rows import Stored, content_sha1, rows_for
 from .rules import Rules, load_rules
 
 _RULES: Optional[Rules] = None
+_analyse = None  # extract.analyse, bound by init(): importing it loads jieba, which the CLI does after forking
 
 
 def init(rules_dir: Optional[str], rules: Optional[Rules] = None) -> None:
     """Load the rules (or take the driver's) and what extraction reads, once per process."""
-    from .extract import prepare
+    from .extract import analyse, prepare
 
-    global _RULES
+    global _RULES, _analyse
+    _analyse = analyse
     try:
         _RULES = rules or load_rules(rules_dir)
     except Exception:  # a broken rule file: the driver names it; a worker stays quiet
@@ -35,12 +39,8 @@ def _started(_: int) -> bool:
 
 def extract_one(raw: RawDoc):
     """One article to its database rows (rows.Rows), or the reason it failed (ReadError)."""
-    from .dedupe import signature
-    from .extract import analyse
-    from .rows import Stored, content_sha1, rows_for
-
     try:
-        a = analyse(raw, _RULES)
+        a = _analyse(raw, _RULES)
     except Exception as exc:  # one bad article never stops the batch
         return ReadError(path=raw.path, line=raw.line, reason=f"extraction failed: {type(exc).__name__}: {exc}")
     it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=signature(a.cleaned.body), line=raw.line)
