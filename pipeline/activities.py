@@ -26,6 +26,19 @@ _OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|�
 _REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
                         r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
 _CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
+_CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
+_HELD = re.compile(r"开展|举行|举办|启动|推行")
+_QUOTED = re.compile(r"“([^”“\n]{1,24})”")
+_TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
+_VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$")
+_STOP_OR_END = re.compile(r"[,。;!?]|$")
+_HAN = re.compile(r"[\u4e00-\u9fa5]")
+_PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》]")
+_ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$")
+_LEADING_ORDINAL = re.compile(r"^[\d第]+")
+_MANNER = re.compile(r"[式性化]$")
+_COUNTED = re.compile(r"[一二三四五六七八九十两]")
+_BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
 @dataclass
@@ -62,33 +75,33 @@ def type_of(name: str, context: str, rules: ActivityRules) -> str:
 def _is_context(body: str, start: int, end: int, rules: ActivityRules) -> bool:
     """以“三访创满意”活动为契机 / 按照…部署: named as background, not reported."""
     before = body[max(0, start - 16):start]
-    before = re.split(r"[,。;:!?\n]", before)[-1]
+    before = _CLAUSE_SPLIT.split(before)[-1]
     if rules.compiled["context_after"].match(body[end:end + 12]):
         return True
-    return bool(rules.compiled["context_only"].search(before)) and not re.search(r"开展|举行|举办|启动|推行", before[-6:])
+    return bool(rules.compiled["context_only"].search(before)) and not _HELD.search(before[-6:])
 
 
 def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
     heads, c = rules.heads_re, rules.compiled
     out = []
-    for m in re.finditer(r"“([^”“\n]{1,24})”", body):
+    for m in _QUOTED.finditer(body):
         x = m.group(1).strip()
-        tail = re.split(r"[,。;:!?、“”\s(]|暨|和|与|及|并", body[m.end():m.end() + 16])[0]
+        tail = _TAIL_SPLIT.split(body[m.end():m.end() + 16])[0]
         hm = heads.search(tail)
         cont = tail[:hm.end()] if hm and hm.start() <= 10 else ""
         x_head = heads.search(x)
         x_head = x_head if x_head and x_head.end() == len(x) else None
-        verb_before = re.search(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$", body[max(0, m.start() - 8):m.start()])
+        verb_before = _VERB_BEFORE.search(body[max(0, m.start() - 8):m.start()])
         if not (cont or x_head or verb_before):
             continue
-        if not (cont or x_head) and not re.match(r"[,。;!?]|$", body[m.end():m.end() + 1]):
+        if not (cont or x_head) and not _STOP_OR_END.match(body[m.end():m.end() + 1]):
             continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
         if _is_context(body, m.start(), m.end() + len(cont), rules):
             continue
         modifier = cont[:hm.start()] if cont else ""
         if modifier and c["left_cut"].search(modifier):
             continue  # “三合一”场所开展消防安全检查: the quoted words are an object, not the name
-        if cont and not re.search(r"[\u4e00-\u9fa5]", x):
+        if cont and not _HAN.search(x):
             name, span = x + cont, (m.start(1), m.end() + len(cont))
         elif cont and not x_head and not c["head_modifiers"].match(modifier) and len(modifier) <= 10:
             name, span = x + cont, (m.start(1), m.end() + len(cont))
@@ -99,7 +112,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         sent = sentences.around(m.start())
         typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, m.start(), published)
-        before = re.split(r"[,。;:!?、“”‘’\s()《》]", body[max(0, m.start() - 12):m.start()])[-1]
+        before = _PHRASE_SPLIT.split(body[max(0, m.start() - 12):m.start()])[-1]
         cuts = list(c["left_cut"].finditer(before))
         context = before[cuts[-1].end():] if cuts else before
         out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), m.end() + len(cont)), context=context))
@@ -114,26 +127,26 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         if any(a <= m.start() < b for a, b in taken) or c["not_after_head"].match(body[m.end():m.end() + 8]):
             continue
         window = body[max(0, m.start() - 16):m.start()]
-        window = re.split(r"[,。;:!?、“”‘’\s()《》]", window)[-1]
+        window = _PHRASE_SPLIT.split(window)[-1]
         cuts = list(c["left_cut"].finditer(window))
         introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
         para = body.rfind("\n", 0, m.start()) + 1
-        if re.match(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$", body[para:m.start()]):
+        if _ENUMERATED.match(body[para:m.start()]):
             introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
         if cuts:
             window = window[cuts[-1].end():]
         if c["generic_heads"].match(m.group(0)) and not introduced:
             continue
-        window = re.sub(r"^[\d第]+", "", window)
-        if re.search(r"[式性化]$", window):
+        window = _LEADING_ORDINAL.sub("", window)
+        if _MANNER.search(window):
             continue  # 地毯式宣传, 常态化巡逻: a manner, not a name
         name = window + m.group(0)
         if name.endswith("活动") and len(name) > 4:
             name = name[:-2]
-        if re.match(r"[一二三四五六七八九十两]", window):
+        if _COUNTED.match(window):
             continue  # 一系列宣传, 三项整治: counts of the article's own structure
         if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评", "巡逻"):
-            if not (introduced and c["bare_heads"].match(m.group(0)) and re.match(r"[,。;]|工作|活动", body[m.end():m.end() + 2])):
+            if not (introduced and c["bare_heads"].match(m.group(0)) and _BARE_HEAD_END.match(body[m.end():m.end() + 2])):
                 continue
         if c["not_activity"].search(name) or (len(name) < 3 and not (introduced and c["bare_heads"].match(name))):
             continue

@@ -5,6 +5,7 @@ cluster. `analyse` returns the intermediate results too, for `explain` and the t
 """
 from __future__ import annotations
 
+import bisect
 import gc
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     toks = tokens(c.body, rules.userdict)
     pub = find_published(c, raw.published)
     head = title(c)
-    guess = region_and_agency(c, rules.metadata, toks.pairs())
+    guess = region_and_agency(c, rules.metadata, toks.starts, toks.texts)
     findings = find_tallies(c.body, rules.tallies)
     tallies = [f for f in findings if f.is_tally]
     sentences = Marks(c.body, SENTENCE_END)
@@ -116,7 +117,8 @@ def _title_end(c: Cleaned, head: Optional[str]) -> int:
     stored_pos = c.view.stored.find(head)
     if stored_pos < 0:
         return 0
-    return next((i for i, o in enumerate(c.view.index) if o >= stored_pos + len(head)), 0)
+    i = bisect.bisect_left(c.view.index, stored_pos + len(head))  # the index is increasing
+    return i if i < len(c.view.index) else 0
 
 
 def _display_name(c: Cleaned, m: Mention) -> str:

@@ -164,16 +164,16 @@ def _lineage_ok(p: Place, q: Place) -> bool:
     return q.adcode == p.adcode
 
 
-def region_and_agency(c: Cleaned, rules: MetadataRules, tokens: list[tuple[int, str]]) -> RegionGuess:
+def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], tokens: list[str]) -> RegionGuess:
     """The agency's region and full name, from the places named in the segmented body
-    (`tokens`: offset and text of each jieba token)."""
+    (jieba's `tokens` and their offsets, `starts`)."""
     gz = gazetteer(frozenset(rules.not_place_names))
     police = re.compile(rules.police_after)
     text = c.body
     lead_end = _lead_end(text)
     scores: dict[Place, float] = defaultdict(float)
     police_bound: dict[Place, float] = defaultdict(float)
-    occurrences = gz.find_in_tokens(tokens)
+    occurrences = gz.find_in_tokens(starts, tokens)
     early_bound: set[Place] = set()
     names_seen = {n for _, _, n, _ in occurrences}
     for s, e, name, cands in occurrences:

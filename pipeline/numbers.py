@@ -13,13 +13,13 @@ from typing import Optional
 
 import cn2an
 
-from .rules import NumberSyntax
+from .rules import NumberSyntax, derived
 
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_ALL = CN_DIGITS + "十百千万亿"
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     start: int  # view offset of the number (or its hedge)
     num_start: int
@@ -37,7 +37,10 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
     unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     pre = "|".join(sorted(map(re.escape, before), key=len, reverse=True))
     post = "|".join(sorted(map(re.escape, after), key=len, reverse=True))
+    # the lookahead lets the regex engine skip to the characters a match can start with
+    first = re.escape("".join(sorted({h[0] for h in before})))
     return re.compile(
+        rf"(?=[{first}\d{CN_ALL}])"
         rf"(?P<pre>{pre})?"
         rf"(?P<num>\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
         rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}]))?(?P<h2>{post})?"
@@ -84,17 +87,15 @@ _RATE_AFTER = re.compile(r"%|‰|成|倍|个百分点")
 _WEIGHTS_AND_MONEY = frozenset({"克", "公斤", "千克", "吨", "元", "万元", "亿元"})
 
 
-@lru_cache(maxsize=8)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+def _scanner(syntax: NumberSyntax) -> tuple:
+    """The syntax's patterns, compiled once per rule set."""
+    return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after)),
+            re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
+            {u: re.compile(b) for u, b in syntax.not_after_unit.items()})
 
 
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
-    pat = _pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after))
-    people = _compiled(syntax.people_nouns)
-    threshold = _compiled(syntax.threshold_after)
-    suspects_did = _compiled(syntax.done_by_suspects)
-    blocks = syntax.not_after_unit
+    pat, people, threshold, suspects_did, blocks = derived(syntax, ("scanner",), lambda: _scanner(syntax))
     out: list[Quantity] = []
     for m in pat.finditer(text):
         pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
@@ -127,7 +128,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
                 q.reason = "no classifier after the number"
         if q.reason is None and unit:
             block = blocks.get(unit)
-            if block and _compiled(block).match(text, end, end + 4):
+            if block and block.match(text, end, end + 4):
                 q.reason = f"duration or date ({unit}{text[end:end + 2]})"
         if q.reason is None and threshold.match(text, end):
             q.reason = "threshold or amount involved (…以上/以下)"

@@ -86,31 +86,39 @@ class Gazetteer:
                 continue
             self.by_name.setdefault(n, []).append(place)
 
-    def find_in_tokens(self, tokens: list[tuple[int, str]]):
-        """Every place-name occurrence in a segmented text, (start, end, name, candidates): a name is
-        one jieba token or up to three adjacent ones (邵阳 隆回县 公安局, 郫都 区), longest first, or
-        the head of a token that jieba keeps whole with its bureau (北京市公安局)."""
+    def find_in_tokens(self, starts: list[int], texts: list[str]):
+        """Every place-name occurrence in a segmented text (token offsets and texts), as (start, end,
+        name, candidates): a name is one jieba token or up to three adjacent ones (邵阳 隆回县 公安局,
+        郫都 区), longest first, or the head of a token that jieba keeps whole with its bureau
+        (北京市公安局)."""
         out = []
-        n = len(tokens)
+        n = len(texts)
         prefixes, by_name = self.prefixes, self.by_name
         after = -1  # tokens before this index are inside a name already found
-        for i in [i for i, (_, t) in enumerate(tokens) if t in prefixes or t[-1:] in ("局", "厅")]:
+        for i, tok in enumerate(texts):
             if i < after:
                 continue
-            start, tok = tokens[i]
             if tok not in prefixes:
-                stem = _bureau_stem(tok)
-                if stem in by_name:
-                    out.append((start, start + len(stem), stem, by_name[stem]))
+                if tok[-1:] in ("局", "厅"):
+                    stem = _bureau_stem(tok)
+                    if stem in by_name:
+                        out.append((starts[i], starts[i] + len(stem), stem, by_name[stem]))
                 continue
-            for k in (3, 2, 1):
-                if i + k > n:
-                    continue
-                name = "".join(t for _, t in tokens[i:i + k])
+            # grow the name token by token while it is still the beginning of some place name
+            found, name = 0, tok
+            for k in (1, 2, 3):
+                if k > 1:
+                    if i + k > n:
+                        break
+                    name += texts[i + k - 1]
+                    if name not in prefixes:
+                        break
                 if len(name) >= 2 and name in by_name:
-                    out.append((start, start + len(name), name, by_name[name]))
-                    after = i + k
-                    break
+                    found = k
+            if found:
+                name = "".join(texts[i:i + found])
+                out.append((starts[i], starts[i] + len(name), name, by_name[name]))
+                after = i + found
         return out
 
     def province(self, name: str) -> Optional[Place]:

@@ -20,6 +20,20 @@ from .models import ACTIVITY_TYPES, CATEGORIES
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
+_DERIVED: dict[tuple, tuple[object, object]] = {}
+
+
+def derived(obj: object, key: tuple, build):
+    """What a stage works out once from a rule object (compiled patterns, indexes), memoized by
+    the object's identity and `key`. The entry holds the object too, so while it lives no other
+    object can take its id."""
+    k = (id(obj), *key)
+    hit = _DERIVED.get(k)
+    if hit is None:
+        hit = _DERIVED[k] = (obj, build())
+    return hit[1]
+
+
 class RuleError(Exception):
     """A rule file is missing, not YAML, or not of the expected shape."""
 

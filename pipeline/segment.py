@@ -34,9 +34,6 @@ class Tokens:
     starts: list[int]
     texts: list[str]
 
-    def pairs(self) -> list[tuple[int, str]]:
-        return list(zip(self.starts, self.texts))
-
     def widen(self, s: int, e: int) -> tuple[int, int]:
         """The span [s, e) widened to the whole tokens it touches (spaCy's alignment_mode="expand")."""
         if not self.starts or s >= e:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=16)
+def _any_of(ends: str) -> re.Pattern:
+    return re.compile("[" + re.escape(ends) + "]")
 
 
 class Marks:
@@ -12,7 +18,7 @@ class Marks:
     __slots__ = ("pos", "n")
 
     def __init__(self, text: str, ends: str):
-        self.pos = [m.start() for m in re.finditer("[" + re.escape(ends) + "]", text)]
+        self.pos = [m.start() for m in _any_of(ends).finditer(text)]
         self.n = len(text)
 
     def around(self, pos: int) -> tuple[int, int]:

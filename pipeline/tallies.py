@@ -14,7 +14,7 @@ from typing import Optional
 
 from .numbers import Quantity, find_quantities
 from .spans import Marks
-from .rules import TallyRule, TallyRules
+from .rules import TallyRule, TallyRules, derived
 
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
@@ -31,7 +31,7 @@ _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     q: Quantity
     category: Optional[str] = None
@@ -146,81 +146,66 @@ def _last_verb(spans: list[tuple[int, int]]) -> Optional[tuple[int, int]]:
     return s, e
 
 
-def _noun_hit(rule: TallyRule, phrase: str) -> Optional[tuple[int, int]]:
-    """(distance of the cue from the phrase's end, -cue length) for the head-final noun match."""
-    best = None
-    for m in rule.noun_re.finditer(phrase):
+def _noun_hit(noun: re.Pattern, phrase: str) -> tuple[int, int]:
+    """(distance of the cue from the phrase's end, -cue length) for the head-final match of a
+    noun pattern that matches `phrase`."""
+    best = (len(phrase) + 1, 0)
+    for m in noun.finditer(phrase):
         key = (len(phrase) - m.end(), -(m.end() - m.start()))
         if best is None or key < best:
             best = key
     return best
 
 
-_BY_UNIT: dict[tuple[int, str], list[tuple[int, TallyRule]]] = {}
-
-
-def _rules_for(rules: TallyRules, unit: str) -> list[tuple[int, TallyRule]]:
-    """The rules that allow this classifier, in file order (indexed once per rule set)."""
-    key = (id(rules), unit)
-    if key not in _BY_UNIT:
-        _BY_UNIT[key] = [(i, r) for i, r in enumerate(rules.rules) if not r.units or unit in r.units]
-    return _BY_UNIT[key]
-
-
-_BY_VERB: dict[tuple[int, str, str], tuple[list, list]] = {}
-
-
-def _rules_for_verb(rules: TallyRules, unit: str, verb: str) -> tuple[list, list]:
+class _ByVerb(dict):
     """For a classifier and a governing verb: the count-after-a-count rules, and the other rules
     whose verb condition holds, each with its tier before the noun test. Verbs come from the
-    rules' own lexicon, so this is worked out once per (classifier, verb)."""
-    key = (id(rules), unit, verb)
-    if key not in _BY_VERB:
+    rules' own lexicon, so each (classifier, verb) is worked out once per rule set."""
+
+    def __init__(self, rules: TallyRules):
+        super().__init__()
+        self.rules = rules
+
+    def __missing__(self, key: tuple[str, str]) -> tuple[list, list]:
+        unit, verb = key
         follows, others = [], []
-        for order, r in _rules_for(rules, unit):
+        for order, r in enumerate(self.rules.rules):
+            if r.units and unit not in r.units:
+                continue
             if r.follows_tally:
                 follows.append((order, r))
             elif r.verb_re is None or (verb and r.verb_re.search(verb)):
                 tier = 1 if r.verb_re and r.noun_re else (2 if r.decisive else 4) if r.verb_re else 3
-                others.append((order, r, tier))
-        _BY_VERB[key] = (follows, others)
-    return _BY_VERB[key]
+                others.append((order, r, tier, r.noun_re))
+        self[key] = (follows, others)
+        return follows, others
+
+
+def by_verb(rules: TallyRules) -> _ByVerb:
+    return derived(rules, ("by verb",), lambda: _ByVerb(rules))
 
 
 def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_noun: str, right_noun: str,
-               follows_tally: bool) -> tuple[Optional[TallyRule], str]:
+               follows_tally: bool, index: Optional[_ByVerb] = None) -> tuple[Optional[TallyRule], str]:
     """The rule that decides one tally's category, by tier, then nearness of its cue."""
-    follows, others = _rules_for_verb(rules, unit, verb)
+    follows, others = (index if index is not None else by_verb(rules))[unit, verb]
     candidates = [((0, 0, 0, order), r, "count after a count") for order, r in follows] if follows_tally else []
-    for order, r, tier in others:
-        nhit = None
-        side = ""
-        if r.noun_re:
-            rh = _noun_hit(r, right_noun) if right_noun else None
-            lh = _noun_hit(r, left_noun) if left_noun else None
-            if rh is not None:
-                nhit, side = rh, "noun after"
-            elif lh is not None:
-                nhit, side = lh, "noun before"
-            else:
-                continue
-        dist = nhit if nhit is not None else (verb_dist, 0)
-        candidates.append(((tier, 0 if side == "noun after" else 1, *dist, order), r, side or "verb"))
+    for order, r, tier, noun in others:
+        if noun is None:
+            candidates.append(((tier, 1, verb_dist, 0, order), r, "verb"))
+        elif right_noun and noun.search(right_noun):
+            candidates.append(((tier, 0, *_noun_hit(noun, right_noun), order), r, "noun after"))
+        elif left_noun and noun.search(left_noun):
+            candidates.append(((tier, 1, *_noun_hit(noun, left_noun), order), r, "noun before"))
     if not candidates:
         return None, ""
     key, rule, how = min(candidates, key=lambda c: c[0])
     return rule, how
 
 
-_LEXICONS: dict[int, re.Pattern] = {}
-
-
 def verb_lexicon(rules: TallyRules) -> re.Pattern:
     """Compiled once per rule set."""
-    key = id(rules)
-    if key not in _LEXICONS:
-        _LEXICONS[key] = _build_lexicon(rules)
-    return _LEXICONS[key]
+    return derived(rules, ("verbs",), lambda: _build_lexicon(rules))
 
 
 def _build_lexicon(rules: TallyRules) -> re.Pattern:
@@ -243,6 +228,7 @@ def _first_verb(verbs: re.Pattern, text: str) -> str:
 def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = None) -> list[Finding]:
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
+    index = by_verb(rules)
     quantities = find_quantities(body, syntax)
     sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences)
@@ -302,10 +288,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         elif not left.strip(" 共累计全部各类") and not right and after_verb:
             verb, verb_dist = after_verb, 0  # 52.3万人参加
         f.verb, f.noun = verb, (right or left)
-        rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows)
+        rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows, index)
         if rule is None and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
             # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it
-            rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows)
+            rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
@@ -333,13 +319,6 @@ def _paragraph_index(text: str):
     starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
     def para(pos: int) -> int:
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return bisect.bisect_right(starts, pos) - 1
 
     return para

@@ -79,3 +79,17 @@ def test_boilerplate_examples(example, rules):
 def test_every_rule_has_examples_of_both_kinds(rules):
     for r in rules.tallies.rules:
         assert r.examples and r.counter_examples, r.id
+
+
+def test_an_edited_rule_set_gets_its_own_compiled_indexes(rules):
+    """Stages memoize what they compile from a rule object; an edited copy loaded in the same
+    process (as `ingest --reextract` after a rules edit does) must not be served the old one."""
+    from pipeline.tallies import find_tallies
+
+    body = "本次行动共查处酒驾醉驾12起。"
+    before = [f.category for f in find_tallies(body, rules.tallies) if f.is_tally]
+    edited = rules.tallies.model_copy(update={"rules": [r for r in rules.tallies.rules if r.category != "violations"]})
+    after = [f.category for f in find_tallies(body, edited) if f.is_tally]
+    assert before == ["violations"]
+    assert "violations" not in after
+    assert [f.category for f in find_tallies(body, rules.tallies) if f.is_tally] == ["violations"]
