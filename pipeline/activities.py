@@ -25,6 +25,8 @@ _OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|�
 # (the subject may come first: 4月14日,肇庆市公安局召开新闻发布会,通报…)
 _REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
                         r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
+# 自6月25日“夏季治安打击整治行动”开展以来: 自/从 before a date, and 以来/起 later in its clause
+_OPENS_LATER = re.compile(r"^[^,。;]{0,24}?(?:以来|起|开始)")
 _CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 _CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
 _HELD = re.compile(r"开展|举行|举办|启动|推行")
@@ -338,7 +340,8 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         end = resolve(y2, best.group("m2") or best.group("m1"), best.group("d2") or "last", published, after=start)
     elif _CLOSES.match(after):
         return None, start
-    elif _OPENS.match(after) or best.group(0).endswith("起"):
+    elif (_OPENS.match(after) or best.group(0).endswith("起")
+          or (best.start() > 0 and chunk[best.start() - 1] in "自从" and _OPENS_LATER.match(after))):
         end = None
     else:
         end = start

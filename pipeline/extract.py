@@ -71,6 +71,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
     names = [_display_name(c, m) for m in mentions]
     activity_of = [_owner(f.q.start, mentions, sentences.around(f.q.start)) for f in tallies]
+    activity_of = _back_to_headline(c.body, [f.q.start for f in tallies], activity_of, mentions, title_end)
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
@@ -109,6 +110,31 @@ def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]
     if best is None and mentions:
         return 0
     return best
+
+
+def _back_to_headline(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention],
+                      title_end: int) -> list[Optional[int]]:
+    """A paragraph that names no activity, after one that told a part of the headline's campaign
+    with figures of its own (行动中,该局组织开展夜间巡逻防控,累计投入警力… / 在道路交通管理方面,
+    交警大队共查处…), reports on the campaign again: its tallies go back to the headline's activity.
+    An activity named as a heading, with its figures in the paragraphs below, keeps them."""
+    headline = next((i for i, m in enumerate(mentions) if m.positions and min(m.positions) < title_end), None)
+    if headline is None:
+        return owners
+
+    def para(pos: int) -> int:
+        return body.rfind("\n", 0, pos) + 1
+
+    told_with_figures = {(o, para(p)) for p, o in zip(positions, owners) if o is not None
+                         and any(para(q) == para(p) for q in mentions[o].positions)}
+    out = []
+    for p, o in zip(positions, owners):
+        m = mentions[o] if o is not None else None
+        if (m is not None and o != headline and not m.quoted and min(m.positions) > min(mentions[headline].positions)
+                and all(para(q) != para(p) for q in m.positions) and any(t == o for t, _ in told_with_figures)):
+            o = headline
+        out.append(o)
+    return out
 
 
 def _title_end(c: Cleaned, head: Optional[str]) -> int:

@@ -93,3 +93,28 @@ def test_an_edited_rule_set_gets_its_own_compiled_indexes(rules):
     assert before == ["violations"]
     assert "violations" not in after
     assert [f.category for f in find_tallies(body, rules.tallies) if f.is_tally] == ["violations"]
+
+
+def _links(text, rules):
+    return {(m.value, m.unit): m.activity for m in analyse(raw(text, published="2023-09-08"), rules).article.metrics}
+
+
+def test_a_paragraph_naming_no_activity_reports_on_the_headline_campaign(rules):
+    text = ("某县公安局“百日攻坚”行动成效明显\n"
+            "“百日攻坚”行动开展以来,全县公安机关共破获刑事案件50起。\n"
+            "行动中,该局组织开展夜间巡逻防控,累计投入警力300人次。\n"
+            "在道路交通管理方面,交警大队共查处酒驾违法行为28起。")
+    links = _links(text, rules)
+    assert links[(50, "起")] == "百日攻坚"
+    assert links[(300, "人次")].startswith("夜间巡逻")
+    assert links[(28, "起")] == "百日攻坚"
+
+
+def test_an_activity_named_as_a_heading_keeps_the_figures_below_it(rules):
+    text = ("某县公安局“百日攻坚”行动成效明显\n"
+            "“百日攻坚”行动开展以来,全县公安机关共破获刑事案件50起。\n"
+            "二是开展夜间巡逻防控。\n"
+            "累计投入警力300人次,查处酒驾违法行为28起。")
+    links = _links(text, rules)
+    assert links[(300, "人次")].startswith("夜间巡逻")
+    assert links[(28, "起")].startswith("夜间巡逻")
