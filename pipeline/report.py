@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 BY_REGION = """
 SELECT category, unit, coalesce(county, city, province, '全国') AS region, coalesce(adcode, '') AS adcode,
        sum(value) AS total, count(DISTINCT doc_id) AS articles
-FROM tallies_comparable GROUP BY ALL ORDER BY category, unit, total DESC
+FROM tallies_comparable GROUP BY ALL ORDER BY category, unit, total DESC, adcode, region
 """
 BY_YEAR = """
 SELECT category, unit, coalesce(CAST(year(date) AS VARCHAR), 'undated') AS year, sum(value) AS total, count(DISTINCT doc_id) AS articles
@@ -60,11 +60,13 @@ def build_report(con, top: int = 15) -> str:
         "SELECT count(*), count(DISTINCT adcode) FROM articles WHERE duplicate_of IS NULL").fetchone()
     sections = []
     for cat, unit in units:
-        reg = [(r[2], r[3], r[4], r[5]) for r in by_region if r[0] == cat and r[1] == unit][:top]
+        all_reg = [(r[2], r[3], r[4], r[5]) for r in by_region if r[0] == cat and r[1] == unit]
+        reg = all_reg[:top]
+        shown = f"By region (the {top} largest of {len(all_reg)})" if len(all_reg) > top else "By region"
         yrs = [(r[2], r[3], r[4]) for r in by_year if r[0] == cat and r[1] == unit]
         sections.append(
             f'<section id="{cat}"><h2>{html.escape(cat)} <small>({html.escape(unit)})</small></h2>'
-            f'<div class="pair"><div><h3>By region</h3>{_bars([(f"{n} {c}".strip(), v) for n, c, v, _ in reg], cat + " by region")}'
+            f'<div class="pair"><div><h3>{shown}</h3>{_bars([(f"{n} {c}".strip(), v) for n, c, v, _ in reg], cat + " by region")}'
             + _table(["region", "adcode", "total", "articles"], [[n, c, _fmt(v), a] for n, c, v, a in reg], f"by-region {cat}")
             + f'</div><div><h3>By year</h3>{_bars([(y, v) for y, v, _ in yrs], cat + " by year")}'
             + _table(["year", "total", "articles"], [[y, _fmt(v), a] for y, v, a in yrs], f"by-year {cat}")
