@@ -176,13 +176,17 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     occurrences = gz.find_in_tokens(starts, tokens)
     early_bound: set[Place] = set()
     names_seen = {n for _, _, n, _ in occurrences}
+    named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
     for s, e, name, cands in occurrences:
         bound = bool(police.match(text, e))
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
         picks = _disambiguate(cands, names_seen - {name}, gz)
+        whole = not _in_a_part(text, s)
         for p in picks:
             scores[p] += weight / len(picks)
+            if whole:
+                named_whole.add(p)
             if bound:
                 police_bound[p] += weight / len(picks)
                 if early:
@@ -192,11 +196,12 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
         return RegionGuess({"level": "national", "province": None, "city": None, "county": None, "adcode": None}, "公安部")
     if not scores:
         return RegionGuess(None, _agency_generic(text))
+    parts_only = set(scores) - named_whole
     pool = police_bound or scores
     best = max(pool, key=lambda p: (pool[p], scores[p], -_rank(p)))
     # the most specific police-bound place inside the best one (邵阳隆回县公安局 → 隆回县)
     inner = [p for p in police_bound if p != best and _lineage_ok(best, p) and _rank(p) > _rank(best)
-             and police_bound[p] >= 0.5 * police_bound.get(best, 0) and p in early_bound]
+             and police_bound[p] >= 0.5 * police_bound.get(best, 0) and p in early_bound and p not in parts_only]
     if inner:
         best = max(inner, key=lambda p: (police_bound[p], _rank(p)))
     # a province-wide story: 全省/省公安厅 with the province named and no local police body
@@ -207,6 +212,16 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     best = _level_by_wording(best, text, gz)
     region = best.region()
     return RegionGuess(region, _agency(c, rules, best, region))
+
+
+_SENTENCE_START = re.compile(r"[。;!?\n][^。;!?\n]*$")
+
+
+def _in_a_part(text: str, pos: int) -> bool:
+    """In a sentence that opens with 其中: a part of the whole the story reports (其中,成都市公安局侦办…)."""
+    m = _SENTENCE_START.search(text, max(0, pos - 60), pos)
+    start = m.start() + 1 if m else max(0, pos - 60)
+    return text[start:pos].lstrip(" ,:").startswith("其中")
 
 
 _CITY_WORDS = re.compile(r"全市|我市|(?<![\u4e00-\u9fa5])市公安局|市局|全州|(?<![\u4e00-\u9fa5])州公安局|州局")

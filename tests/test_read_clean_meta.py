@@ -92,6 +92,12 @@ def test_region_levels(rules):
     assert (r.level, r.adcode, r.county) == ("county", "510117", "郫都区")
     r = region("标题\n2020-01-16 来源:法治晨报\n公安部今天举行新闻发布会,介绍全国公安机关打掉涉黑组织1045个。")
     assert r.level == "national" and r.adcode is None
+    # a city bureau named in a 其中 sentence is a part of the province's figures, not the story's agency
+    r = region("标题\n2023-08-21 来源:四川日报\n记者从四川省公安厅获悉,全省公安机关共侦办网络犯罪案件1836起。\n"
+               "其中,成都市公安局侦办网络犯罪案件612起。")
+    assert (r.level, r.adcode) == ("province", "510000")
+    r = region("标题\n2023-08-21 来源:邵阳日报\n记者从邵阳市公安局获悉,隆回县公安局开展夏季治安打击整治行动,查处治安案件64起。")
+    assert (r.level, r.adcode) == ("county", "430524")  # outside a 其中 sentence the inner bureau is the agency
 
 
 def test_no_date_no_region_is_still_an_article(rules):
