@@ -19,13 +19,13 @@ from .rules import TallyRule, TallyRules, derived
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
 _RIGHT_STOP = re.compile(
-    r"的|[向对在到和与及并将把由从为是了均都也共已]|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|先后|依次|登台|到场|实施")
+    r"的|[向对到和与及并将把由从为是了均都也共已]|在(?![逃押])|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|当场|全部|纳入|开展|先后|依次|登台|到场|实施")
 
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
-_TO_OBJECT = re.compile(r"对[^,。;、:对]{0,8}?[近约]?$")
+_TO_OBJECT = re.compile(r"(?:对|把|将(?!近))[^,。;、:对把将]{0,8}?[近约]?$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
@@ -229,6 +229,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
     index = by_verb(rules)
+    count_re = _counted_in(tuple(syntax.units))
     quantities = find_quantities(body, syntax)
     sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences)
@@ -273,15 +274,15 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         # the head noun after the classifier: up to a verb or function word, or the next number;
         # a list separator right after the classifier starts a new item instead
         right_item = "" if right_full[:1] in "、,:;()《》【】[]" else right_full
-        nxt = _NEXT_ITEM.search(right_item)
-        if nxt:
-            right_item = right_item[:nxt.start()]
-        rs = _RIGHT_STOP.search(right_item)
-        right = right_item[:rs.start()] if rs else right_item
-        right = right.strip("“”\"‘’、 ")
+        right, right_item, rs = _head_noun(right_item)
+        if not right and right_full[:1] == "、":
+            # counts sharing the noun after the last of them (19项、146场大型活动)
+            nxt_count = count_re.match(right_full, 1)
+            if nxt_count:
+                right = _head_noun(right_full[nxt_count.end():])[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
         if _TO_OBJECT.search(left):
-            # 对N个X进行回访: the verb after the object decides
+            # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides
             later = verbs.search(right_full)
             if later:
                 verb, verb_dist = later.group(0), 0
@@ -313,6 +314,17 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
+
+
+def _head_noun(right_item: str) -> tuple[str, str, Optional[re.Match]]:
+    """The head noun after a classifier: up to a verb or function word, or the next number.
+    Also the item it was cut from, and the stop word that ended it."""
+    nxt = _NEXT_ITEM.search(right_item)
+    if nxt:
+        right_item = right_item[:nxt.start()]
+    rs = _RIGHT_STOP.search(right_item)
+    right = right_item[:rs.start()] if rs else right_item
+    return right.strip("“”\"‘’、 "), right_item, rs
 
 
 def _paragraph_index(text: str):
