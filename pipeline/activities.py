@@ -40,6 +40,7 @@ _ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$"
 _LEADING_ORDINAL = re.compile(r"^[\d第]+")
 _MANNER = re.compile(r"[式性化]$")
 _COUNTED = re.compile(r"[一二三四五六七八九十两]")
+_COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -59,6 +60,7 @@ class Mention:
     introduced: bool = True  # quoted, or brought in by a verb such as 开展/启动
     in_title: bool = False
     paragraph: int = 0  # offset of its paragraph
+    counted: bool = False  # a count follows the head (开展群众满意度电话回访280余次)
 
 
 _SENTENCE_END = "。!?\n"
@@ -137,6 +139,9 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
             introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
         if cuts:
             window = window[cuts[-1].end():]
+        counted = c["counted_after_head"].match(body[m.end():m.end() + 8]) is not None
+        if counted and (not introduced or body[_COUNT_RUN.match(body, m.end()).end():][:1] == "、"):
+            continue  # 宣传80余场, 召开座谈会12次、开设课堂26次: counted events, tallies of the activity around them
         if c["generic_heads"].match(m.group(0)) and not introduced:
             continue
         window = _LEADING_ORDINAL.sub("", window)
@@ -158,7 +163,8 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         sent = sentences.around(s)
         typ = type_of(name, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, s, published)
-        out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced))
+        out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced,
+                           counted=counted))
     return out
 
 
@@ -182,6 +188,9 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     taken += [a.written for a in found]
     found += [c for c in _cases_solved(body, rules, published, sentences) if not any(a <= c.written[0] < b for a, b in taken)]
     found.sort(key=lambda a: a.name_span[0])
+    # an undertaking counted as it is named is one of its own only when it is of a kind not
+    # reported before (开展满意度电话回访280余次 after a publicity day); else it is a tally of that one
+    found = [a for i, a in enumerate(found) if not a.counted or all(b.type != a.type for b in found[:i])]
     for a in found:
         a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1
         lead = body[a.paragraph:a.name_span[0]]

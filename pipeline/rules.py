@@ -154,6 +154,7 @@ class ActivityExample(BaseModel):
     text: str
     published: Optional[str] = None
     expect: list[dict] = []
+    exact: bool = False  # the expected activities are all the text reports (no others)
 
 
 class ActivityRules(BaseModel):
@@ -162,6 +163,7 @@ class ActivityRules(BaseModel):
     head_modifiers: str
     left_cut: str
     not_after_head: str
+    counted_after_head: str
     context_only: str
     context_after: str
     generic_heads: str
@@ -173,7 +175,7 @@ class ActivityRules(BaseModel):
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
-    _v = field_validator("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity", "context_after",
+    _v = field_validator("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity", "context_after",
                          "generic_heads", "bare_heads", "introducing_verbs", "case_solved")(_check_regex)
 
     @cached_property
@@ -182,7 +184,7 @@ class ActivityRules(BaseModel):
 
     @cached_property
     def compiled(self):
-        return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "context_only", "not_activity",
+        return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity",
                                                           "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved")}
 
     @cached_property

@@ -53,6 +53,8 @@ def _acts(ex, rules):
 @pytest.mark.parametrize("example", RULES.activities.examples, ids=[e.text[:14] for e in RULES.activities.examples])
 def test_activity_example(example, rules):
     acts = _acts(example, rules)
+    if example.exact:
+        assert len(acts) == len(example.expect), f"expected only {[e['name'] for e in example.expect]}, got {[a.name for a in acts]}"
     for exp in example.expect:
         match = [a for a in acts if exp["name"] in a.name or a.name in exp["name"]]
         assert match, f"no activity {exp['name']!r} in {[a.name for a in acts]}"
