@@ -262,6 +262,9 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
     out: list[Mention] = []
     for a in found:
         same = next((b for b in out if same_activity(a, b)), None)
+        if same is None and not a.quoted:
+            # the head word of a quoted name, alone (“全省十佳群众满意交警”评选推介会 … 推介会设置…环节)
+            same = next((b for b in out if b.quoted and len(a.name) >= 2 and body[b.written[0]:b.written[1]].endswith(a.name)), None)
         if same is None and not a.quoted and len(a.name) <= 2 and out and out[-1].sentence == a.sentence:
             same = out[-1]  # …开展夏夜治安巡查宣防行动,每晚…开展巡逻: a bare 巡逻 is part of the operation just named
         if same is None and not a.quoted:
