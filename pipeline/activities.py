@@ -41,6 +41,7 @@ _LEADING_ORDINAL = re.compile(r"^[\d第]+")
 _MANNER = re.compile(r"[式性化]$")
 _COUNTED = re.compile(r"[一二三四五六七八九十两]")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
+_SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -262,6 +263,8 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
     out: list[Mention] = []
     for a in found:
         same = next((b for b in out if same_activity(a, b)), None)
+        if same is None and a.quoted and out and _SHORT_NAME.fullmatch(body[out[-1].written[1]:a.written[0]]):
+            same = out[-1]  # 突出犯罪集中打击整治专项行动(以下简称“集打行动”): one activity, named by its short form
         if same is None and not a.quoted:
             # the head word of a quoted name, alone (“全省十佳群众满意交警”评选推介会 … 推介会设置…环节)
             same = next((b for b in out if b.quoted and len(a.name) >= 2 and body[b.written[0]:b.written[1]].endswith(a.name)), None)
