@@ -42,6 +42,7 @@ _MANNER = re.compile(r"[式性化]$")
 _COUNTED = re.compile(r"[一二三四五六七八九十两]")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
+_WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -135,6 +136,11 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         window = _PHRASE_SPLIT.split(window)[-1]
         cuts = list(c["left_cut"].finditer(window))
         introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
+        if not cuts and body[m.start() - len(window) - 1:m.start() - len(window)] == "、":
+            # a 、-list of what the head is about (开展酒驾、醉驾、毒驾集中夜查): its verb stands before the list
+            listed = _introduced_list(body, m.start() - len(window), c["introducing_verbs"])
+            if listed is not None:
+                introduced, window = True, body[listed:m.start()]
         para = body.rfind("\n", 0, m.start()) + 1
         if _ENUMERATED.match(body[para:m.start()]):
             introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
@@ -167,6 +173,16 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced,
                            counted=counted))
     return out
+
+
+def _introduced_list(body: str, end: int, introducing: re.Pattern) -> Optional[int]:
+    """Where a 、-list of short words ending at `end` starts, when an introducing verb stands
+    right before it (开展|酒驾、醉驾、); else None."""
+    lo = max(0, end - 30)
+    for k in range(end - 2, lo, -1):
+        if _WORD_LIST.fullmatch(body, k, end) and introducing.search(body, lo, k):
+            return k
+    return None
 
 
 def _cases_solved(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
