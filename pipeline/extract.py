@@ -67,10 +67,10 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     sentences = Marks(c.body, SENTENCE_END)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
-    owners = {_owner(f.q.start, mentions, sentences.around(f.q.start)) for f in tallies}
+    owners = {_owner(f.q.start, mentions, sentences.around(f.q.start), c.body) for f in tallies}
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
     names = [_display_name(c, m) for m in mentions]
-    activity_of = [_owner(f.q.start, mentions, sentences.around(f.q.start)) for f in tallies]
+    activity_of = [_owner(f.q.start, mentions, sentences.around(f.q.start), c.body) for f in tallies]
     activity_of = _back_to_headline(c.body, [f.q.start for f in tallies], activity_of, mentions, title_end)
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
@@ -93,10 +93,11 @@ def extract(raw: RawDoc, rules: Rules) -> Article:
     return analyse(raw, rules).article
 
 
-def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]] = None) -> Optional[int]:
+def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]] = None, body: str = "") -> Optional[int]:
     """The activity a tally at `pos` belongs to: the one mentioned last before it; but when its
     sentence names activities only after it, the last of those (两千余名群众参加…“蜀剑”行动被盗财物
-    集中返还大会: the head of the phrase comes last); else the first activity."""
+    集中返还大会: the head of the phrase comes last); and when its sentence opens by pointing back
+    (大会上, 活动现场, 行动中), the last activity whose wording has that word; else the first activity."""
     best, best_pos = None, -1
     after, after_pos = None, -1
     for i, m in enumerate(mentions):
@@ -107,6 +108,10 @@ def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]
                 after, after_pos = i, p
     if after is not None and (best is None or best_pos < sentence[0]):
         return after
+    if best is not None and sentence and best_pos < sentence[0] and body:
+        back = _referred(body, sentence[0], mentions)
+        if back is not None:
+            return back
     if best is None and mentions:
         return 0
     return best
@@ -135,6 +140,24 @@ def _back_to_headline(body: str, positions: list[int], owners: list[Optional[int
             o = headline
         out.append(o)
     return out
+
+
+_POINTS_BACK = re.compile(r"\s*(大会|会议|仪式|活动|行动|会)(?:上|中|期间|现场)")
+
+
+def _referred(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
+    """The activity a sentence opening with 大会上/活动现场/行动中 points back to: the last one
+    mentioned before it whose wording (its name and the words right after) has that word."""
+    m = _POINTS_BACK.match(body, start)
+    if not m:
+        return None
+    word = m.group(1)
+    best, best_pos = None, -1
+    for i, a in enumerate(mentions):
+        for p in a.positions:
+            if best_pos < p < start and word in body[p:p + len(a.name) + 4]:
+                best, best_pos = i, p
+    return best
 
 
 def _title_end(c: Cleaned, head: Optional[str]) -> int:

@@ -120,3 +120,11 @@ def test_an_activity_named_as_a_heading_keeps_the_figures_below_it(rules):
     links = _links(text, rules)
     assert links[(300, "人次")].startswith("夜间巡逻")
     assert links[(28, "起")].startswith("夜间巡逻")
+
+
+def test_a_sentence_opening_with_dahui_shang_points_back_to_the_meeting(rules):
+    text = ("县公安局举办涉案财物集中返还大会\n"
+            "5月8日,县公安局举办2022“雷霆”行动涉案财物集中返还大会。局领导通报了“雷霆”行动推进情况。\n"
+            "大会上,民警将追回的12辆电动车当场返还给失主。")
+    links = _links(text, rules)
+    assert links[(12, "辆")] == "涉案财物集中返还"
