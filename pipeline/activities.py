@@ -21,7 +21,7 @@ _DATE = re.compile(
     r"(?:(?:[至到\-—~])(?P<rel>明年|次年|今年)?(?:(?P<y2>\d{4})年)?(?:(?P<m2>\d{1,2})月)?(?:(?P<d2>\d{1,2})日|(?P<eom>底|末)))?"
 )
 # words after a date that make it the start only, or the end only, of an activity
-_OPENS = re.compile(r"^[^,。;]{0,4}?(?:起|以来|开始|启动|上线|铺开|打响)")
+_OPENS = re.compile(r"^(?:“[^”]{1,24}”[^,。;]{0,6}?|[^,。;]{0,4}?)(?:起|以来|开始|启动|上线|铺开|打响)")  # (1月10日“春雷行动”启动以来)
 # (the subject may come first: 4月14日,肇庆市公安局召开新闻发布会,通报…)
 _REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
                         r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
@@ -136,6 +136,9 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         window = _PHRASE_SPLIT.split(window)[-1]
         cuts = list(c["left_cut"].finditer(window))
         introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
+        if cuts and cuts[-1].group(0) == "暨" and not introduced:
+            # 举办涉案财物集中返还暨防诈宣传活动: the verb before the first event introduces the second
+            introduced = _introduced_before(window[:cuts[-1].start()], c["introducing_verbs"])
         if not cuts and body[m.start() - len(window) - 1:m.start() - len(window)] == "、":
             # a 、-list of what the head is about (开展酒驾、醉驾、毒驾集中夜查): its verb stands before the list
             listed = _introduced_list(body, m.start() - len(window), c["introducing_verbs"])
@@ -173,6 +176,11 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced,
                            counted=counted))
     return out
+
+
+def _introduced_before(text: str, introducing: re.Pattern) -> bool:
+    """An introducing verb somewhere in `text` (the rule's pattern is anchored at its end)."""
+    return any(introducing.search(text, 0, k) for k in range(len(text), 1, -1))
 
 
 def _introduced_list(body: str, end: int, introducing: re.Pattern) -> Optional[int]:
