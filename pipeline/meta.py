@@ -290,22 +290,25 @@ def _agency_generic(text: str) -> Optional[str]:
 
 def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str:
     full = re.compile(rules.agency_full)
-    want = _constructed(place, region)
+    wants = _constructed(place, region)
     for m in full.finditer(c.body):
         name = m.group(0)
-        if name == want or (len(name) > len(want) and name.endswith(want)):
-            s = m.end() - len(want)
-            return c.view.stored_span(s, m.end())
-    return want
+        for want in wants:
+            if name == want or (len(name) > len(want) and name.endswith(want)):
+                s = m.end() - len(want)
+                return c.view.stored_span(s, m.end())
+    return wants[0]
 
 
-def _constructed(place: Place, region: dict) -> str:
+def _constructed(place: Place, region: dict) -> list[str]:
+    """The agency's full name as bureaus write it; a city district's 分局 has two forms
+    (杭州市公安局富阳分局, 杭州市公安局富阳区分局), the first of which is used when the text has neither."""
     if region["level"] == "province":
-        return region["province"] + ("公安局" if region["province"] in MUNICIPALITIES else "公安厅")
+        return [region["province"] + ("公安局" if region["province"] in MUNICIPALITIES else "公安厅")]
     if region["level"] == "city":
-        return region["city"] + "公安局"
+        return [region["city"] + "公安局"]
     county = region["county"]
     city = region.get("city")
     if county.endswith("区") and city:
-        return f"{city}公安局{county[:-1]}分局"
-    return county + "公安局"
+        return [f"{city}公安局{county[:-1]}分局", f"{city}公安局{county}分局"]
+    return [county + "公安局"]

@@ -127,3 +127,11 @@ def test_tokens_carry_offsets_and_widen_to_whole_tokens(rules):
     assert t.widen(s, text.index("组织") + 1) == (text.index("公安局"), text.index("组织") + 2)
     d = doc(text, rules.userdict)  # the spaCy Doc explain shows: the same tokens
     assert [x.text for x in d if not x.is_space] == t.texts
+
+
+def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
+    def agency(text):
+        return analyse(raw(text), rules).article.agency
+    assert agency("标题\n2022-09-27 来源:富阳日报\n杭州市公安局富阳区分局成功破获一起诈骗案,抓获犯罪嫌疑人3名。") == "杭州市公安局富阳区分局"
+    assert agency("标题\n2022-08-05 来源:成都商报\n成都市公安局郫都分局开展夏夜治安巡查行动,出动警力6800余人次。") == "成都市公安局郫都分局"
+    assert agency("标题\n2022-08-05 来源:成都商报\n郫都区公安民警开展夏夜治安巡查行动,出动警力6800余人次。") == "成都市公安局郫都分局"
