@@ -43,6 +43,9 @@ _COUNTED = re.compile(r"[一二三四五六七八九十两]")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
+_OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
+_DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
+_LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -368,6 +371,12 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         if re.search(r"当天|当日|同日|同一天", chunk):
             prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
             return prev, prev
+        lead = _LEAD_DATE.search(text, max(0, s - 40), s)
+        if lead and not _OWN_TIME.search(chunk) and not _DAY_IS.match(text, lead.start()):
+            # 6月7日至9日,2023年高考如期举行。…全力开展高考安保工作: a short sentence opening the
+            # paragraph with a date sets the scene for the next one, unless that one has a time of its
+            # own (今年以来, 近日) or the date only names a day (6月26日是国际禁毒日。)
+            return dates_near(text, (lead.start(), s), lead.start(), published)
         return None, None
     start = _Day(best.group("y1"), best.group("m1"), best.group("d1"), published)
     after = chunk[best.end():best.end() + 24]
