@@ -181,6 +181,7 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
     in the stored text."""
     seen: set[tuple] = set()
     out: list[Metric] = []
+    more_than: list[bool] = []
     for f, activity in zip(tallies, activities):
         value = f.q.value
         key = (f.category, round(float(value), 6), f.q.unit)
@@ -192,11 +193,16 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
         out.append(Metric(category=f.category, value=int(value) if float(value).is_integer() else value, unit=f.q.unit,
                           approx=f.q.approx, breakdown=f.breakdown, activity=activity, rule=f.rule,
                           evidence=c.view.stored[s:e].strip(), start=start, end=end))
-    return [m for m in out if not _restates(m, out)]
+        more_than.append(any(h in f.q.raw for h in _MORE_THAN))
+    return [m for m, more in zip(out, more_than) if not _restates(m, out, more)]
 
 
-def _restates(m: Metric, metrics: list[Metric]) -> bool:
-    """A hedged round figure that restates an exact one (破案百余起 beside 破获案件126起) counts once."""
+_MORE_THAN = ("余", "多", "逾", "超过", "以上")
+
+
+def _restates(m: Metric, metrics: list[Metric], more_than: bool = False) -> bool:
+    """A hedged round figure that restates an exact one (破案百余起 beside 破获案件126起) counts once.
+    余/多/逾 say "more than": such a figure never restates a smaller one (发放2400余份, 回收2238份)."""
     if not m.approx:
         return False
     digits = f"{int(m.value)}".rstrip("0") if float(m.value).is_integer() else "x" * 9
@@ -204,4 +210,4 @@ def _restates(m: Metric, metrics: list[Metric]) -> bool:
         return False
     step = 10 ** (len(f"{int(m.value)}") - len(digits))  # 百余 → 100..199, 30余万 → 300000..399999
     return any(o is not m and not o.approx and (o.category, o.unit) == (m.category, m.unit)
-               and (m.value <= o.value < m.value + step or m.value * 0.9 <= o.value <= m.value) for o in metrics)
+               and (m.value <= o.value < m.value + step or (not more_than and m.value * 0.9 <= o.value <= m.value)) for o in metrics)

@@ -128,3 +128,13 @@ def test_a_sentence_opening_with_dahui_shang_points_back_to_the_meeting(rules):
             "大会上,民警将追回的12辆电动车当场返还给失主。")
     links = _links(text, rules)
     assert links[(12, "辆")] == "涉案财物集中返还"
+
+
+def test_a_hedged_round_figure_counts_once_beside_the_exact_one_it_restates(rules):
+    got = {(m.value, m.unit) for m in _tallies("今年以来破案百余起。全年共破获刑事案件126起。", rules)}
+    assert got == {(126, "起")}
+    got = {(m.value, m.unit) for m in _tallies("全年共破获刑事案件96起,破案近百起。", rules)}
+    assert got == {(96, "起")}  # 近 (nearly) may round up
+    # 余 says "more than": 2400余份 is not a rounding of 2238份
+    got = {(m.value, m.unit) for m in _tallies("发放测评表2400余份,回收有效测评表2238份。", rules)}
+    assert got == {(2400, "份"), (2238, "份")}
