@@ -46,6 +46,7 @@ _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
 _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
+_HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -163,8 +164,8 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         name = window + m.group(0)
         if name.endswith("活动") and len(name) > 4:
             name = name[:-2]
-        if _COUNTED.match(window):
-            continue  # 一系列宣传, 三项整治: counts of the article's own structure
+        if _COUNTED.match(window) or _HEDGED_COUNT.match(window):
+            continue  # 一系列宣传, 三项整治: counts of the article's own structure; 千余民警轮训: a count of people
         if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评", "巡逻"):
             if not (introduced and c["bare_heads"].match(m.group(0)) and _BARE_HEAD_END.match(body[m.end():m.end() + 2])):
                 continue
@@ -299,11 +300,12 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             same = out[-1]  # …开展夏夜治安巡查宣防行动,每晚…开展巡逻: a bare 巡逻 is part of the operation just named
         if same is None and not a.quoted:
             # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it,
-            # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动), and an undated
-            # one in the body of an article whose headline names an activity of that type
+            # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动), and one in the
+            # body of an article whose headline names an activity of that type, when one of the two
+            # is undated (开展警务回访 / 7月1日至8月20日…开展警情回访专项活动)
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
                          and (b.paragraph == a.paragraph or not a.introduced
-                              or (b.in_title and not a.in_title and not (a.start or a.end)
+                              or (b.in_title and not a.in_title and (not (a.start or a.end) or not (b.start or b.end))
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
         if same:
             same.positions.extend(a.positions)
