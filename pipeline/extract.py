@@ -15,6 +15,7 @@ import re
 
 from .activities import Mention, find_activities, keep_reported, settle
 from .clean import Cleaned, clean, html_to_text
+from .links import back_to_headline, owners_of
 from .meta import published as find_published
 from .meta import region_and_agency, source, title
 from .models import Activity, Article, Metric, RawDoc, Region
@@ -67,11 +68,11 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     sentences = Marks(c.body, SENTENCE_END)
     title_end = _title_end(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
-    owners = {_owner(f.q.start, mentions, sentences.around(f.q.start), c.body) for f in tallies}
+    positions = [f.q.start for f in tallies]
+    owners = set(owners_of(c.body, positions, mentions, sentences))
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
     names = [_display_name(c, m) for m in mentions]
-    activity_of = [_owner(f.q.start, mentions, sentences.around(f.q.start), c.body) for f in tallies]
-    activity_of = _back_to_headline(c.body, [f.q.start for f in tallies], activity_of, mentions, title_end)
+    activity_of = back_to_headline(c.body, positions, owners_of(c.body, positions, mentions, sentences), mentions, title_end)
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
@@ -91,73 +92,6 @@ def prepare(rules: Rules) -> None:
 
 def extract(raw: RawDoc, rules: Rules) -> Article:
     return analyse(raw, rules).article
-
-
-def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]] = None, body: str = "") -> Optional[int]:
-    """The activity a tally at `pos` belongs to: the one mentioned last before it; but when its
-    sentence names activities only after it, the last of those (两千余名群众参加…“蜀剑”行动被盗财物
-    集中返还大会: the head of the phrase comes last); and when its sentence opens by pointing back
-    (大会上, 活动现场, 行动中), the last activity whose wording has that word; else the first activity."""
-    best, best_pos = None, -1
-    after, after_pos = None, -1
-    for i, m in enumerate(mentions):
-        for p in m.positions:
-            if best_pos < p <= pos:
-                best, best_pos = i, p
-            if sentence and pos < p < sentence[1] and p > after_pos:
-                after, after_pos = i, p
-    if after is not None and (best is None or best_pos < sentence[0]):
-        return after
-    if best is not None and sentence and best_pos < sentence[0] and body:
-        back = _referred(body, sentence[0], mentions)
-        if back is not None:
-            return back
-    if best is None and mentions:
-        return 0
-    return best
-
-
-def _back_to_headline(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention],
-                      title_end: int) -> list[Optional[int]]:
-    """A paragraph that names no activity, after one that told a part of the headline's campaign
-    with figures of its own (行动中,该局组织开展夜间巡逻防控,累计投入警力… / 在道路交通管理方面,
-    交警大队共查处…), reports on the campaign again: its tallies go back to the headline's activity.
-    An activity named as a heading, with its figures in the paragraphs below, keeps them."""
-    headline = next((i for i, m in enumerate(mentions) if m.positions and min(m.positions) < title_end), None)
-    if headline is None:
-        return owners
-
-    def para(pos: int) -> int:
-        return body.rfind("\n", 0, pos) + 1
-
-    told_with_figures = {(o, para(p)) for p, o in zip(positions, owners) if o is not None
-                         and any(para(q) == para(p) for q in mentions[o].positions)}
-    out = []
-    for p, o in zip(positions, owners):
-        m = mentions[o] if o is not None else None
-        if (m is not None and o != headline and not m.quoted and min(m.positions) > min(mentions[headline].positions)
-                and all(para(q) != para(p) for q in m.positions) and any(t == o for t, _ in told_with_figures)):
-            o = headline
-        out.append(o)
-    return out
-
-
-_POINTS_BACK = re.compile(r"\s*(大会|会议|仪式|活动|行动|会)(?:上|中|期间|现场)")
-
-
-def _referred(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
-    """The activity a sentence opening with 大会上/活动现场/行动中 points back to: the last one
-    mentioned before it whose wording (its name and the words right after) has that word."""
-    m = _POINTS_BACK.match(body, start)
-    if not m:
-        return None
-    word = m.group(1)
-    best, best_pos = None, -1
-    for i, a in enumerate(mentions):
-        for p in a.positions:
-            if best_pos < p < start and word in body[p:p + len(a.name) + 4]:
-                best, best_pos = i, p
-    return best
 
 
 def _title_end(c: Cleaned, head: Optional[str]) -> int:

@@ -1,0 +1,88 @@
+"""Links: which reported activity each tally belongs to.
+
+Pure functions of the cleaned body, the tallies' offsets and the activity mentions (with every
+position each is named at). The default is the activity named last before the tally; the
+exceptions are wordings of the language: a phrase whose head comes after the figures, a
+sentence that points back (大会上, 活动现场), a paragraph that returns to the headline's campaign.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .activities import Mention
+from .spans import Marks
+
+
+def owners_of(body: str, positions: list[int], mentions: list[Mention], sentences: Marks) -> list[Optional[int]]:
+    """The index in `mentions` of each tally's activity (None when there is none)."""
+    return [owner(p, mentions, sentences.around(p), body) for p in positions]
+
+
+def owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]] = None, body: str = "") -> Optional[int]:
+    """The activity a tally at `pos` belongs to: the one mentioned last before it; but when its
+    sentence names activities only after it, the last of those (两千余名群众参加…“蜀剑”行动被盗财物
+    集中返还大会: the head of the phrase comes last); and when its sentence opens by pointing back
+    (大会上, 活动现场, 行动中), the last activity whose wording has that word; else the first activity."""
+    best, best_pos = None, -1
+    after, after_pos = None, -1
+    for i, m in enumerate(mentions):
+        for p in m.positions:
+            if best_pos < p <= pos:
+                best, best_pos = i, p
+            if sentence and pos < p < sentence[1] and p > after_pos:
+                after, after_pos = i, p
+    if after is not None and (best is None or best_pos < sentence[0]):
+        return after
+    if best is not None and sentence and best_pos < sentence[0] and body:
+        back = _referred(body, sentence[0], mentions)
+        if back is not None:
+            return back
+    if best is None and mentions:
+        return 0
+    return best
+
+
+def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention],
+                      title_end: int) -> list[Optional[int]]:
+    """A paragraph that names no activity, after one that told a part of the headline's campaign
+    with figures of its own (行动中,该局组织开展夜间巡逻防控,累计投入警力… / 在道路交通管理方面,
+    交警大队共查处…), reports on the campaign again: its tallies go back to the headline's activity.
+    An activity named as a heading, with its figures in the paragraphs below, keeps them."""
+    headline = next((i for i, m in enumerate(mentions) if m.positions and min(m.positions) < title_end), None)
+    if headline is None:
+        return owners
+
+    def para(pos: int) -> int:
+        return body.rfind("\n", 0, pos) + 1
+
+    # activities with figures in a paragraph that names them
+    told = {o for p, o in zip(positions, owners) if o is not None and any(para(q) == para(p) for q in mentions[o].positions)}
+    out = []
+    for p, o in zip(positions, owners):
+        m = mentions[o] if o is not None else None
+        if (m is not None and o != headline and not m.quoted and min(m.positions) > min(mentions[headline].positions)
+                and all(para(q) != para(p) for q in m.positions) and o in told):
+            o = headline
+        out.append(o)
+    return out
+
+
+_POINTS_BACK = re.compile(r"\s*(大会|会议|仪式|活动|行动|会)(?:上|中|期间|现场)")
+
+
+def _referred(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
+    """The activity a sentence opening with 大会上/活动现场/行动中 points back to: the last one
+    mentioned before it whose wording (its name and the words right after) has that word."""
+    m = _POINTS_BACK.match(body, start)
+    if not m:
+        return None
+    word = m.group(1)
+    best, best_pos = None, -1
+    for i, a in enumerate(mentions):
+        for p in a.positions:
+            if best_pos < p < start and word in body[p:p + len(a.name) + 4]:
+                best, best_pos = i, p
+    return best
+
+
