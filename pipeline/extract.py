@@ -66,7 +66,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     findings = find_tallies(c.body, rules.tallies)
     tallies = [f for f in findings if f.is_tally]
     sentences = Marks(c.body, SENTENCE_END)
-    title_end = _title_end(c, head)
+    title_end = title_end_of(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
     positions = [f.q.start for f in tallies]
     owners = set(owners_of(c.body, positions, mentions, sentences))
@@ -94,7 +94,8 @@ def extract(raw: RawDoc, rules: Rules) -> Article:
     return analyse(raw, rules).article
 
 
-def _title_end(c: Cleaned, head: Optional[str]) -> int:
+def title_end_of(c: Cleaned, head: Optional[str]) -> int:
+    """Where the headline ends in the view (0 when there is none, or it is not in the text)."""
     if not head:
         return 0
     stored_pos = c.view.stored.find(head)

@@ -18,3 +18,12 @@ def test_bench_runs_end_to_end(tmp_path):
         assert data[k] > 0, k
     assert set(data["targets"]) == {"extract_vs_floor", "ingest2_vs_ingest1", "ingest_vs_floor_per_worker", "peak_rss_mb", "cold_start_s"}
     assert "pressmetrics bench" in r.stdout
+
+
+def test_stage_timings_run_on_a_folder():
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "stages.py"), str(ROOT / "corpus")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    lines = dict(ln.rsplit(None, 1) for ln in r.stdout.splitlines()[1:])
+    assert {k.strip() for k in lines} >= {"clean", "segment (the one jieba pass)", "tallies", "activities", "analyse, all of it"}
+    assert all(float(v) > 0 for v in lines.values())
