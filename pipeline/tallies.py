@@ -149,12 +149,7 @@ def _last_verb(spans: list[tuple[int, int]]) -> Optional[tuple[int, int]]:
 def _noun_hit(noun: re.Pattern, phrase: str) -> tuple[int, int]:
     """(distance of the cue from the phrase's end, -cue length) for the head-final match of a
     noun pattern that matches `phrase`."""
-    best = (len(phrase) + 1, 0)
-    for m in noun.finditer(phrase):
-        key = (len(phrase) - m.end(), -(m.end() - m.start()))
-        if best is None or key < best:
-            best = key
-    return best
+    return min((len(phrase) - m.end(), m.start() - m.end()) for m in noun.finditer(phrase))
 
 
 class _ByVerb(dict):
