@@ -47,6 +47,7 @@ _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
+_CAMPAIGN = re.compile(r"(?:专项|集中|统一|主题|系列)?(?:行动|活动)$")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -67,6 +68,7 @@ class Mention:
     in_title: bool = False
     paragraph: int = 0  # offset of its paragraph
     counted: bool = False  # a count follows the head (开展群众满意度电话回访280余次)
+    generic: bool = False  # only a generic word before the head (主题宣传, 集中宣传): no name of its own
 
 
 _SENTENCE_END = "。!?\n"
@@ -120,7 +122,10 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         if c["not_activity"].search(name) or len(name) < 2:
             continue
         sent = sentences.around(m.start())
-        typ = type_of(name + cont, body[sent[0]:sent[1]], rules)
+        # a head word that says what was done names the kind (“平安守护”清查行动 is a clean-up raid);
+        # a bare campaign word (“护校安园”专项行动) leaves it to the name
+        head_type = type_of(cont, "", rules) if cont and not c["generic_heads"].match(cont) and not _CAMPAIGN.match(cont) else "other"
+        typ = head_type if head_type != "other" else type_of(name + cont, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, m.start(), published)
         before = _PHRASE_SPLIT.split(body[max(0, m.start() - 12):m.start()])[-1]
         cuts = list(c["left_cut"].finditer(before))
@@ -178,8 +183,17 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         typ = type_of(name, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, s, published)
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced,
-                           counted=counted))
+                           counted=counted, generic=_generic(name, heads, c)))
     return out
+
+
+def _generic(name: str, heads: re.Pattern, c: dict) -> bool:
+    """Only a generic word before the head (主题宣传, 集中宣传), or a generic head alone (宣传):
+    no name of its own. A head that is a name (公开退赃, 送法下乡) is not generic."""
+    k = next((k for k in range(len(name)) if heads.fullmatch(name, k)), None)  # the longest head it ends with
+    if k is None:
+        return False
+    return bool(c["head_modifiers"].match(name[:k])) if k else bool(c["generic_heads"].match(name))
 
 
 def _introduced_before(text: str, introducing: re.Pattern) -> bool:
@@ -305,12 +319,14 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             # is undated (开展警务回访 / 7月1日至8月20日…开展警情回访专项活动)
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
                          and (b.paragraph == a.paragraph or not a.introduced
-                              or (b.in_title and not a.in_title and (not (a.start or a.end) or not (b.start or b.end))
+                              or (b.in_title and not a.in_title and _dates_agree(a, b)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
+        if same and a.name == same.name and set(a.positions) <= set(same.positions):
+            continue  # the same name found again by another head (…宣传活动: 宣传, 活动)
         if same:
             same.positions.extend(a.positions)
-            if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted):
-                # the body's own wording names it better than a headline does
+            if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted and not a.generic):
+                # the body's own wording names it better than a headline does (not 主题宣传, though)
                 same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False
                 same.type = a.type
             if not same.start and not same.end:
@@ -322,6 +338,11 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             continue
         out.append(a)
     return out
+
+
+def _dates_agree(a: Mention, b: Mention) -> bool:
+    """One of the two is undated, or both start the same day."""
+    return not (a.start or a.end) or not (b.start or b.end) or settle(a).start == settle(b).start
 
 
 def _norm(name: str) -> str:
