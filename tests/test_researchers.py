@@ -39,9 +39,10 @@ HAND_VIOLATIONS = [
     ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "450102", "兴宁区", 168, 2),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
     ("2022", "510117", "郫都区", 156, 3),    # 醉酒驾驶32起 is a breakdown
-    ("2023", "340881", "桐城市", 1200, 1),   # 23+6+41+87 are a breakdown
-    ("2023", "520328", "湄潭县", 128, 2),   # 其中醉驾21起 is a breakdown
-    ("2023", "430624", "湘阴县", 73, 3),
+    ("2023", "330881", "江山市", 1860, 1),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
+    ("2023", "340881", "桐城市", 1200, 2),   # 23+6+41+87 are a breakdown
+    ("2023", "520328", "湄潭县", 128, 3),   # 其中醉驾21起 is a breakdown
+    ("2023", "430624", "湘阴县", 73, 4),
     ("2024", "350524", "安溪县", 1376, 1),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
     ("2024", "230113", "双城区", 470, 2),   # an undated campaign: the publication year
     ("2024", "320981", "东台市", 53, 3),
@@ -80,7 +81,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
-    assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (12600.0, "克", "公斤"),
+    assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"),
                      (328500.0, "克", "公斤")]  # 1.5公斤 … 328.5公斤 folded into grams
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
