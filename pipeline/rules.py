@@ -123,7 +123,9 @@ class NumberSyntax(BaseModel):
     threshold_after: str
     # what the suspects did, counted by the police report (作案200余起): not police work
     done_by_suspects: str = "(?!)"
-    _v = field_validator("people_nouns", "verbs", "threshold_after", "done_by_suspects")(_check_regex)
+    # a change against an earlier period (同比增加126起)
+    change_before: str = "(?!)"
+    _v = field_validator("people_nouns", "verbs", "threshold_after", "done_by_suspects", "change_before")(_check_regex)
 
 
 class TallyRules(BaseModel):
