@@ -48,6 +48,7 @@ _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
 _CAMPAIGN = re.compile(r"(?:专项|集中|统一|主题|系列)?(?:行动|活动)$")
+_QUOTE_CHAIN = re.compile(r"(?:[、和与及]?“[^”“\n]{1,24}”)*")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
 
@@ -98,9 +99,14 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
     out = []
     for m in _QUOTED.finditer(body):
         x = m.group(1).strip()
-        tail = _TAIL_SPLIT.split(body[m.end():m.end() + 16])[0]
+        # quoted names in a row share the head after them (开展“净网”“断卡”等专项行动)
+        after = _QUOTE_CHAIN.match(body, m.end()).end()
+        after += body.startswith("等", after)
+        shared = after > m.end()
+        tail = _TAIL_SPLIT.split(body[after:after + 16])[0]
         hm = heads.search(tail)
         cont = tail[:hm.end()] if hm and hm.start() <= 10 else ""
+        cont_end = after + len(cont) if cont else m.end()
         x_head = heads.search(x)
         x_head = x_head if x_head and x_head.end() == len(x) else None
         verb_before = _VERB_BEFORE.search(body[max(0, m.start() - 8):m.start()])
@@ -108,15 +114,15 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
             continue
         if not (cont or x_head) and not _STOP_OR_END.match(body[m.end():m.end() + 1]):
             continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
-        if _is_context(body, m.start(), m.end() + len(cont), rules):
+        if _is_context(body, m.start(), cont_end, rules):
             continue
         modifier = cont[:hm.start()] if cont else ""
         if modifier and c["left_cut"].search(modifier):
             continue  # “三合一”场所开展消防安全检查: the quoted words are an object, not the name
-        if cont and not _HAN.search(x):
-            name, span = x + cont, (m.start(1), m.end() + len(cont))
-        elif cont and not x_head and not c["head_modifiers"].match(modifier) and len(modifier) <= 10:
-            name, span = x + cont, (m.start(1), m.end() + len(cont))
+        if cont and not shared and not _HAN.search(x):
+            name, span = x + cont, (m.start(1), cont_end)
+        elif cont and not shared and not x_head and not c["head_modifiers"].match(modifier) and len(modifier) <= 10:
+            name, span = x + cont, (m.start(1), cont_end)
         else:
             name, span = x, (m.start(1), m.end(1))
         if c["not_activity"].search(name) or len(name) < 2:
@@ -130,7 +136,11 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         before = _PHRASE_SPLIT.split(body[max(0, m.start() - 12):m.start()])[-1]
         cuts = list(c["left_cut"].finditer(before))
         context = before[cuts[-1].end():] if cuts else before
-        out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), m.end() + len(cont)), context=context))
+        rest = body[cont_end:cont_end + 10]
+        rest = rest[2:] if rest.startswith(("活动", "行动")) else rest
+        counted = bool(cont) and c["counted_after_head"].match(rest) is not None  # (“平安暑假”等宣传活动150余场)
+        out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), cont_end), context=context,
+                           counted=counted))
     return out
 
 
