@@ -43,3 +43,18 @@ def test_a_warm_cache_keeps_jionlp_out_of_extraction(tmp_path):
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert first == ["370827", "True"]  # built from JioNLP's data
     assert second == ["370827", "False"]  # read back: JioNLP not even imported
+
+
+def test_jiebas_prefix_table_read_from_the_cache_gives_jiebas_own_tokens(tmp_path):
+    """The table is jieba's own (built by `Tokenizer.initialize`, then pickled): a second run
+    reads it from the cache folder and cuts text exactly as a tokenizer jieba set up itself."""
+    env = {**os.environ, "PRESSMETRICS_CACHE": str(tmp_path)}
+    text = "鱼台县公安局交警大队在G105国道设置临时执勤点8个，查处酒后驾驶违法行为9起，暂扣机动车驾驶证3本。"
+    code = ("import jieba, sys; from pipeline.segment import tokens; from pipeline.rules import load_rules; "
+            f"u = load_rules().userdict; t = {text!r}; ours = tokens(t, u).texts; "
+            "own = jieba.Tokenizer(); own.load_userdict(str(u)); "
+            "print(ours == own.lcut(t), len(ours))")
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert list(tmp_path.glob("jieba-prefix-dict-*.pickle"))
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert first[0] == second[0] == "True" and int(first[1]) > 10
