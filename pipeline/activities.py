@@ -430,9 +430,9 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
 
 
 def _previous_day(text: str, before: int, published: Optional[str]) -> Optional[str]:
-    """The last full day named in the 200 characters before `before`."""
+    """The last full day named in the 400 characters before `before` (a paragraph or two back)."""
     last = None
-    for m in _DATE.finditer(text, max(0, before - 200), before):
+    for m in _DATE.finditer(text, max(0, before - 400), before):
         if m.group("m1") and not m.group("d2"):
             last = m
     return _Day(last.group("y1"), last.group("m1"), last.group("d1"), published) if last else None
