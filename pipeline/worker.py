@@ -6,7 +6,9 @@ workers load jieba's dictionary and the rules while the driver does that and rea
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Optional
 
@@ -51,10 +53,20 @@ def start_pool(rules_dir: Optional[str], workers: int) -> Optional[ProcessPoolEx
     """The worker processes, started at once (None for one worker: the driver extracts)."""
     if workers <= 1:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=init, initargs=(rules_dir,))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=init, initargs=(rules_dir,), mp_context=_start_method())
     for i in range(workers):
         pool.submit(_started, i)  # the processes start, and run init(), on the first tasks
     return pool
+
+
+def _start_method():
+    """Fork before DuckDB is loaded, as the CLI does when it starts the pool first thing: the
+    workers start in milliseconds. DuckDB runs a pool of threads for each open database, and a
+    process forked while one of them holds a lock can wait on it for ever; a process that has
+    loaded DuckDB (a test session, a notebook) starts its workers from a fork server instead."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None  # the platform's default (spawn)
+    return multiprocessing.get_context("fork" if "duckdb" not in sys.modules else "forkserver")
 
 
 def default_workers() -> int:

@@ -286,3 +286,12 @@ def test_read_only_folder_gives_one_clear_message(tmp_path):
         assert not (ro / "p.duckdb").exists()
     finally:
         subprocess.run(["umount", str(ro)], capture_output=True)
+
+
+def test_workers_are_forked_only_before_duckdb_is_loaded():
+    """The CLI starts its pool before it imports DuckDB, so it can fork; a process that has
+    DuckDB loaded (this test session) gets its workers from a fork server."""
+    code = ("import sys; from pipeline import cli, worker; a = worker._start_method().get_start_method(); "
+            "import duckdb; duckdb.connect().execute('select 1'); print(a, worker._start_method().get_start_method())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["fork", "forkserver"]
