@@ -302,7 +302,8 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
 
 def _constructed(place: Place, region: dict) -> list[str]:
     """The agency's full name as bureaus write it; a city district's 分局 has two forms
-    (杭州市公安局富阳分局, 杭州市公安局富阳区分局), the first of which is used when the text has neither."""
+    (杭州市公安局富阳分局, 杭州市公安局富阳区分局; 上海市公安局浦东分局 for 浦东新区), the first of
+    which is used when the text has neither."""
     if region["level"] == "province":
         return [region["province"] + ("公安局" if region["province"] in MUNICIPALITIES else "公安厅")]
     if region["level"] == "city":
@@ -310,5 +311,6 @@ def _constructed(place: Place, region: dict) -> list[str]:
     county = region["county"]
     city = region.get("city")
     if county.endswith("区") and city:
-        return [f"{city}公安局{county[:-1]}分局", f"{city}公安局{county}分局"]
+        stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county[:-1]
+        return [f"{city}公安局{stem}分局", f"{city}公安局{county}分局"]
     return [county + "公安局"]
