@@ -250,9 +250,28 @@ class Rules(BaseModel):
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: ten times faster
 
 
+class _RuleLoader(_SafeLoader):
+    """YAML as the rule files use it, except that a key given twice in one mapping is an error:
+    YAML itself keeps the last, so a rule pasted into the middle of another would silently
+    take its neighbour's verb or examples."""
+
+
+def _mapping_without_repeats(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice in one mapping", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_RuleLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
+
+
 def _load_yaml(path: Path) -> dict:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RuleLoader)
     except FileNotFoundError:
         raise RuleError(f"{path}: rule file is missing") from None
     except yaml.YAMLError as exc:

@@ -131,3 +131,15 @@ def test_bad_rule_file_is_one_clear_message(tmp_path):
     r = run("extract", CORPUS / "wuyang-2025-03-12.txt", "--rules", rules)
     assert r.exit_code != 0
     assert "tallies.yaml" in r.output and "policemen" in r.output and "Traceback" not in r.output
+
+
+def test_a_key_given_twice_in_a_rule_is_one_clear_message(tmp_path):
+    """YAML would keep the second `verb:` silently: a rule pasted into the middle of another."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = (rules / "tallies.yaml").read_text(encoding="utf-8")
+    at = text.index("    category: officers\n")
+    (rules / "tallies.yaml").write_text(text[:at] + "    category: other\n" + text[at:], encoding="utf-8")
+    r = run("extract", CORPUS / "wuyang-2025-03-12.txt", "--rules", rules)
+    assert r.exit_code != 0
+    assert "tallies.yaml" in r.output and "given twice" in r.output and "line" in r.output and "Traceback" not in r.output
