@@ -60,6 +60,8 @@ def test_activity_example(example, rules):
         assert match, f"no activity {exp['name']!r} in {[a.name for a in acts]}"
         a = match[0]
         assert a.type == exp["type"]
+        if exp.get("whole_name"):  # the name itself, not only one the scorer would accept (either inside the other)
+            assert a.name == exp["name"], f"name {a.name!r} != {exp['name']!r}"
         for k in ("start", "end"):
             if k in exp:
                 assert getattr(a, k) == exp[k], f"{exp['name']}: {k} {getattr(a, k)} != {exp[k]}"
