@@ -70,6 +70,7 @@ class Mention:
     paragraph: int = 0  # offset of its paragraph
     counted: bool = False  # a count follows the head (开展群众满意度电话回访280余次)
     generic: bool = False  # only a generic word before the head (主题宣传, 集中宣传): no name of its own
+    own_head: bool = False  # a quoted name that is itself a kind of activity (“护学岗”, “110宣传日”)
 
 
 _SENTENCE_END = "。!?\n"
@@ -140,7 +141,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         rest = rest[2:] if rest.startswith(("活动", "行动")) else rest
         counted = bool(cont) and c["counted_after_head"].match(rest) is not None  # (“平安暑假”等宣传活动150余场)
         out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), cont_end), context=context,
-                           counted=counted))
+                           counted=counted, own_head=bool(x_head) and not c["generic_heads"].match(x_head.group(0))))
     return out
 
 
@@ -256,7 +257,8 @@ def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: in
     """Activities the article reports: quoted, in the title, dated, or with tallies of their own.
 
     A quoted one with neither tallies nor a date, named in the same sentence as another kept
-    activity of the same type, is a part of it (“警营开放日”和“警民恳谈”活动).
+    activity of the same type, is a part of it (“警营开放日”和“警民恳谈”活动), unless the quoted
+    name is a kind of activity itself (强化护学岗和夜间巡逻 … 守好“护学岗”).
     """
     kept = [i for i, m in enumerate(mentions)
             if m.quoted or i in with_tallies or m.name_span[0] < title_end or m.heading or settle(m).start or m.end]
@@ -264,7 +266,7 @@ def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: in
     for i in kept:
         m = settle(mentions[i])
         bare = i not in with_tallies and not m.start and not m.end
-        if bare and any(j != i and mentions[j].type == m.type and mentions[j].sentence == m.sentence for j in kept):
+        if bare and not m.own_head and any(j != i and mentions[j].type == m.type and mentions[j].sentence == m.sentence for j in kept):
             continue
         if bare and not m.quoted and out and out[-1].type == m.type:
             continue  # a further part of the activity just reported (警务回访: 电话调查, 案件回访, 投诉回访)
@@ -335,6 +337,7 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             continue  # the same name found again by another head (…宣传活动: 宣传, 活动)
         if same:
             same.positions.extend(a.positions)
+            same.own_head = same.own_head or a.own_head
             if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted and not a.generic):
                 # the body's own wording names it better than a headline does (not 主题宣传, though)
                 same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False
