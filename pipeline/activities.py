@@ -45,6 +45,8 @@ _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
 _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
+_DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间)")
+_PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
 _CAMPAIGN = re.compile(r"(?:专项|集中|统一|主题|系列)?(?:行动|活动)$")
@@ -71,6 +73,7 @@ class Mention:
     counted: bool = False  # a count follows the head (开展群众满意度电话回访280余次)
     generic: bool = False  # only a generic word before the head (主题宣传, 集中宣传): no name of its own
     own_head: bool = False  # a quoted name that is itself a kind of activity (“护学岗”, “110宣传日”)
+    planned: bool = False  # named only in what the police will do next (下一步,…将深入开展“清源断流”行动)
 
 
 _SENTENCE_END = "。!?\n"
@@ -250,18 +253,21 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         lead = body[a.paragraph:a.name_span[0]]
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead
         a.in_title = a.name_span[0] < title_end
+        a.planned = _PLAN.match(body, a.sentence[0]) is not None
     return _merge(found, body)
 
 
 def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: int) -> list[Mention]:
-    """Activities the article reports: quoted, in the title, dated, or with tallies of their own.
+    """Activities the article reports: quoted, in the title, dated, or with tallies of their own;
+    not one named only in what the police will do next (下一步,…将深入开展“清源断流”行动).
 
     A quoted one with neither tallies nor a date, named in the same sentence as another kept
     activity of the same type, is a part of it (“警营开放日”和“警民恳谈”活动), unless the quoted
     name is a kind of activity itself (强化护学岗和夜间巡逻 … 守好“护学岗”).
     """
     kept = [i for i, m in enumerate(mentions)
-            if m.quoted or i in with_tallies or m.name_span[0] < title_end or m.heading or settle(m).start or m.end]
+            if (m.quoted or i in with_tallies or m.name_span[0] < title_end or m.heading or settle(m).start or m.end)
+            and not (m.planned and i not in with_tallies)]
     out: list[Mention] = []
     for i in kept:
         m = settle(mentions[i])
@@ -322,6 +328,9 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
         if same is None and not a.quoted:
             # the head word of a quoted name, alone (“全省十佳群众满意交警”评选推介会 … 推介会设置…环节)
             same = next((b for b in out if b.quoted and len(a.name) >= 2 and body[b.written[0]:b.written[1]].endswith(a.name)), None)
+        if same is None and not a.quoted and not (a.start or a.end) and _DURING.match(body, a.sentence[0]):
+            # 行动中,民警对…开展集中清查: the campaign's own work, told in a sentence that points back to it
+            same = next((b for b in reversed(out) if b.type == a.type), None)
         if same is None and not a.quoted and len(a.name) <= 2 and out and out[-1].sentence == a.sentence:
             same = out[-1]  # …开展夏夜治安巡查宣防行动,每晚…开展巡逻: a bare 巡逻 is part of the operation just named
         if same is None and not a.quoted:
@@ -338,6 +347,7 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
         if same:
             same.positions.extend(a.positions)
             same.own_head = same.own_head or a.own_head
+            same.planned = same.planned and a.planned  # reported somewhere, not only planned
             if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted and not a.generic):
                 # the body's own wording names it better than a headline does (not 主题宣传, though)
                 same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False

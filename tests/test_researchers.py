@@ -31,6 +31,7 @@ def db(tmp_path_factory):
 # Worked out by hand from the corpus articles: violations (起) per county and year, breakdowns
 # (其中 …) left out, dated by the activity's start or else the publication date.
 HAND_VIOLATIONS = [
+    ("2014", "410622", "淇县", 326, 1),       # 9 + 4 + 187 + 126 after 其中 are a breakdown
     ("2015", "331181", "龙泉市", 640, 1),
     ("2019", "350582", "晋江市", 26, 1),     # 9 + 17
     ("2019", "431022", "宜章县", 19, 2),
@@ -87,7 +88,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
     assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"),
-                     (328500.0, "克", "公斤")]  # 1.5公斤 … 328.5公斤 folded into grams
+                     (86400.0, "克", "公斤"), (328500.0, "克", "公斤"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
