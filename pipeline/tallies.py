@@ -26,6 +26,8 @@ _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
 _TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近))[^,。;、:对把将]{0,16}?[近约]?$")
+# 县(市、区), 县(市): the kinds of county-level body a count covers, written inside the noun
+_ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
@@ -266,6 +268,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         left = body[left_start:q.start]
         _, clause_end = clauses.around(q.end)
         right_full = body[q.end:clause_end]
+        kinds = _ADMIN_KINDS.match(right_full, 1) if right_full[:1] in "县市区" else None
+        skipped = 0
+        if kinds:  # 6个县(市、区)公安局: the noun is 县公安局
+            right_full, skipped = right_full[:1] + right_full[kinds.end():], kinds.end() - 1
         # the head noun after the classifier: up to a verb or function word, or the next number;
         # a list separator right after the classifier starts a new item instead
         right_item = "" if right_full[:1] in "、,:;()《》【】[]" else right_full
@@ -305,7 +311,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         else:
             f.category, f.rule = rule.category, rule.id
         f.breakdown = in_scope is not None
-        f.evidence = (left_start if left_start < q.start else q.start, min(q.end + len(right), clause_end))
+        f.evidence = (left_start if left_start < q.start else q.start, min(q.end + len(right) + skipped, clause_end))
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
