@@ -46,6 +46,7 @@ _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
 _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间)")
+_TODAY = re.compile(r"今天|今日(?![头报])")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
@@ -414,6 +415,8 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos):
             best = m
     if best is None:
+        if _TODAY.search(chunk) and published:
+            return published, published  # 今天是第33个“110宣传日”: the day the story was published
         if re.search(r"当天|当日|同日|同一天", chunk):
             prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
             return prev, prev
@@ -443,11 +446,15 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
 
 
 def _previous_day(text: str, before: int, published: Optional[str]) -> Optional[str]:
-    """The last full day named in the 400 characters before `before` (a paragraph or two back)."""
-    last = None
-    for m in _DATE.finditer(text, max(0, before - 400), before):
+    """The last full day named in the 400 characters before `before` (a paragraph or two back),
+    or the publication day when the day named last is 今天."""
+    last, lo = None, max(0, before - 400)
+    for m in _DATE.finditer(text, lo, before):
         if m.group("m1") and not m.group("d2"):
             last = m
+    today = [t.start() for t in _TODAY.finditer(text, lo, before)]
+    if today and published and (last is None or today[-1] > last.start()):
+        return published
     return _Day(last.group("y1"), last.group("m1"), last.group("d1"), published) if last else None
 
 
