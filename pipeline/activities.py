@@ -255,7 +255,22 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead
         a.in_title = a.name_span[0] < title_end
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
-    return _merge(found, body)
+    merged = _merge(found, body)
+    for a in merged:
+        if not a.start and not a.end:
+            a.start = a.end = _day_it_is_named_for(body, a.name, published)
+    return merged
+
+
+def _day_it_is_named_for(body: str, name: str, published: Optional[str]):
+    """An undated activity named for a day (全民国家安全教育日宣传, 110宣传日) takes the date the
+    article gives that day (4月15日是第九个全民国家安全教育日)."""
+    k = name.rfind("日")
+    if k < 3:
+        return None
+    tail = re.escape(name[max(0, k - 4):k + 1])
+    m = re.search(rf"(\d{{1,2}})月(\d{{1,2}})日(?:是|为)[^。;,]{{0,16}}?{tail}", body)
+    return _Day(None, m.group(1), m.group(2), published) if m else None
 
 
 def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: int) -> list[Mention]:
