@@ -33,12 +33,14 @@ class Quantity:
 
 
 @lru_cache(maxsize=8)
-def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> re.Pattern:
+def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...], before_round: tuple[str, ...] = ()) -> re.Pattern:
     unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     pre = "|".join(sorted(map(re.escape, before), key=len, reverse=True))
+    if before_round:
+        pre += "|(?:" + "|".join(sorted(map(re.escape, before_round), key=len, reverse=True)) + ")(?=[百千万])"
     post = "|".join(sorted(map(re.escape, after), key=len, reverse=True))
     # the lookahead lets the regex engine skip to the characters a match can start with
-    first = re.escape("".join(sorted({h[0] for h in before})))
+    first = re.escape("".join(sorted({h[0] for h in before + before_round})))
     return re.compile(
         rf"(?=[{first}\d{CN_ALL}])"
         rf"(?P<pre>{pre})?"
@@ -89,7 +91,7 @@ _WEIGHTS_AND_MONEY = frozenset({"克", "公斤", "千克", "吨", "元", "万元
 
 def _scanner(syntax: NumberSyntax) -> tuple:
     """The syntax's patterns, compiled once per rule set."""
-    return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after)),
+    return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after), tuple(syntax.hedges_before_round)),
             re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
             re.compile(syntax.change_before),
             {u: re.compile(b) for u, b in syntax.not_after_unit.items()})

@@ -117,6 +117,8 @@ class NumberSyntax(BaseModel):
     units: list[str]
     people_nouns: str
     hedges_before: list[str]
+    # hedges only before a bare 百/千/万 (上千名群众, 上万份): 上 elsewhere is a word's end (线上1200人次)
+    hedges_before_round: list[str] = []
     hedges_after: list[str]
     not_after_unit: dict[str, str] = {}
     verbs: str
