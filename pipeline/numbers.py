@@ -33,7 +33,8 @@ class Quantity:
 
 
 @lru_cache(maxsize=8)
-def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...], before_round: tuple[str, ...] = ()) -> re.Pattern:
+def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...], before_round: tuple[str, ...] = (),
+             after_unit: tuple[str, ...] = ()) -> re.Pattern:
     unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     pre = "|".join(sorted(map(re.escape, before), key=len, reverse=True))
     if before_round:
@@ -47,6 +48,7 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
         rf"(?P<num>\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
         rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}]))?(?P<h2>{post})?"
         rf"(?P<unit>{unit_alt})?"
+        + (rf"(?P<h3>{'|'.join(map(re.escape, after_unit))})?" if after_unit else "(?P<h3>(?!))?")
     )
 
 
@@ -91,7 +93,8 @@ _WEIGHTS_AND_MONEY = frozenset({"克", "公斤", "千克", "吨", "元", "万元
 
 def _scanner(syntax: NumberSyntax) -> tuple:
     """The syntax's patterns, compiled once per rule set."""
-    return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after), tuple(syntax.hedges_before_round)),
+    return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after), tuple(syntax.hedges_before_round),
+                     tuple(syntax.hedges_after_unit)),
             re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
             re.compile(syntax.change_before),
             {u: re.compile(b) for u, b in syntax.not_after_unit.items()})
@@ -105,7 +108,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
         chinese = not num[0].isdigit()
         ns, num_end = m.span("num")
         end = m.end()
-        hedged = bool(pre or h1 or h2)
+        hedged = bool(pre or h1 or h2 or (unit and m.group("h3")))
         q = Quantity(start=m.start(), num_start=ns, end=end, value=parse_number(num, mag), unit=unit,
                      approx=hedged, chinese=chinese, raw=m.group(0))
         before = text[ns - 1:ns] if ns else ""

@@ -120,6 +120,8 @@ class NumberSyntax(BaseModel):
     # hedges only before a bare 百/千/万 (上千名群众, 上万份): 上 elsewhere is a word's end (线上1200人次)
     hedges_before_round: list[str] = []
     hedges_after: list[str]
+    # hedges written after the classifier (200人左右)
+    hedges_after_unit: list[str] = []
     not_after_unit: dict[str, str] = {}
     verbs: str
     threshold_after: str
