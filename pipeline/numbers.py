@@ -45,7 +45,7 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
     return re.compile(
         rf"(?=[{first}\d{CN_ALL}])"
         rf"(?P<pre>{pre})?"
-        rf"(?P<num>\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
+        rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
         rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}]))?(?P<h2>{post})?"
         rf"(?P<unit>{unit_alt})?"
         + (rf"(?P<h3>{'|'.join(map(re.escape, after_unit))})?" if after_unit else "(?P<h3>(?!))?")
@@ -64,8 +64,9 @@ def parse_number(num: str, mag: str | None) -> Optional[float]:
 
 
 def _digits(num: str) -> Optional[float]:
+    """268, 1.52, and 12,000 with thousands separators."""
     try:
-        return float(num)
+        return float(num.replace(",", ""))
     except ValueError:
         return None
 

@@ -9,7 +9,7 @@ from .conftest import raw
 
 @pytest.mark.parametrize("num,mag,value", [("268", None, 268), ("1.52", "亿", 152000000), ("5.4", "万", 54000),
                                            ("一千六百", None, 1600), ("两万", None, 20000), ("三百", None, 300), ("百", None, 100),
-                                           ("二百八十二点五", None, 282.5)])
+                                           ("二百八十二点五", None, 282.5), ("12,000", None, 12000), ("1,234.5", "万", 12345000)])
 def test_parse_number(num, mag, value):
     assert parse_number(num, mag) == value
 
@@ -28,6 +28,9 @@ def _one(text, rules):
     ("缴获毒品约291.5公斤。", ("drugs_seized", 291.5, "公斤", True)),
     ("全国1.52亿学生接受了禁毒教育。", ("participants", 152000000, "人", False)),
     ("共出动警力六万余人次。", ("officers", 60000, "人次", True)),
+    ("共发放宣传资料12,000余份。", ("materials", 12000, "份", True)),
+    ("活动吸引上千名群众参与。", ("participants", 1000, "名", True)),
+    ("共出动警力800人左右。", ("officers", 800, "人", True)),
     ("缴获各类毒品三百二十八点五公斤。", ("drugs_seized", 328.5, "公斤", False)),
     ("检查KTV12家。", ("inspections", 12, "家", False)),
 ])
