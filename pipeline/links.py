@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .activities import Mention
+from .activities import Mention, settle
 from .spans import Marks
 
 
@@ -36,6 +36,8 @@ def owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]]
         return after
     if best is not None and sentence and best_pos < sentence[0] and body:
         back = _referred(body, sentence[0], mentions)
+        if back is None:
+            back = _the_period(body, sentence[0], mentions)
         if back is not None:
             return back
     if best is None and mentions:
@@ -66,6 +68,24 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
             o = headline
         out.append(o)
     return out
+
+
+_PERIOD_BACK = re.compile(r"\s*(?:在此|此)?期间[,:]")
+
+
+def _the_period(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
+    """The activity a sentence opening with a bare 期间 (期间,共设置卡点31个) points back to: the
+    last one mentioned before it that spans a period (9月8日至10日…集中统一行动)."""
+    if not _PERIOD_BACK.match(body, start):
+        return None
+    best, best_pos = None, -1
+    for i, a in enumerate(mentions):
+        settle(a)
+        if a.start and a.end and a.start != a.end:
+            for p in a.positions:
+                if best_pos < p < start:
+                    best, best_pos = i, p
+    return best
 
 
 _POINTS_BACK = re.compile(r"\s*(大会|会议|仪式|活动|行动|会)(?:上|中|期间|现场)")

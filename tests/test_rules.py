@@ -132,6 +132,15 @@ def test_a_sentence_opening_with_dahui_shang_points_back_to_the_meeting(rules):
     assert links[(12, "辆")] == "涉案财物集中返还"
 
 
+def test_a_sentence_opening_with_qijian_points_back_to_the_campaign_that_spans_a_period(rules):
+    text = ("某区公安分局开展夏夜治安巡查集中统一行动\n"
+            "9月8日至10日,某区公安分局全面启动夏夜治安巡查集中统一行动。\n"
+            "分局组织平安志愿者开展夜间联防巡逻,守护群众平安。\n"
+            "期间,共设置查缉卡点31个,检查车辆1174辆次。")
+    links = _links(text, rules)
+    assert links[(31, "个")] == links[(1174, "辆次")] == "夏夜治安巡查集中统一行动"
+
+
 def test_a_hedged_round_figure_counts_once_beside_the_exact_one_it_restates(rules):
     got = {(m.value, m.unit) for m in _tallies("今年以来破案百余起。全年共破获刑事案件126起。", rules)}
     assert got == {(126, "起")}
