@@ -89,12 +89,15 @@ def _the_period(body: str, start: int, mentions: list[Mention]) -> Optional[int]
 
 
 _POINTS_BACK = re.compile(r"\s*(大会|会议|仪式|活动|行动|会)(?:上|中|期间|现场)")
+# …县公安局还在会场布置了宣传展板: done at the venue of the meeting named before
+_AT_VENUE = re.compile(r"[^。;!?\n]{0,40}?在(会)场")
 
 
 def _referred(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
-    """The activity a sentence opening with 大会上/活动现场/行动中 points back to: the last one
-    mentioned before it whose wording (its name and the words right after) has that word."""
-    m = _POINTS_BACK.match(body, start)
+    """The activity a sentence opening with 大会上/活动现场/行动中 (or telling what was done 在会场)
+    points back to: the last one mentioned before it whose wording (its name and the words right
+    after) has that word."""
+    m = _POINTS_BACK.match(body, start) or _AT_VENUE.match(body, start)
     if not m:
         return None
     word = m.group(1)

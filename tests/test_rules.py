@@ -132,6 +132,13 @@ def test_a_sentence_opening_with_dahui_shang_points_back_to_the_meeting(rules):
     assert links[(12, "辆")] == "涉案财物集中返还"
 
 
+def test_what_was_done_at_the_meetings_venue_belongs_to_the_meeting(rules):
+    text = ("县公安局举办涉案财物集中返还大会\n"
+            "5月8日,县公安局举办2022“雷霆”行动涉案财物集中返还大会。局领导通报了“雷霆”行动推进情况。\n"
+            "为增强群众防范意识,县公安局还在会场布置了宣传展板,向到场群众散发了1500余份宣传资料。")
+    assert _links(text, rules)[(1500, "份")] == "涉案财物集中返还"
+
+
 def test_a_sentence_opening_with_qijian_points_back_to_the_campaign_that_spans_a_period(rules):
     text = ("某区公安分局开展夏夜治安巡查集中统一行动\n"
             "9月8日至10日,某区公安分局全面启动夏夜治安巡查集中统一行动。\n"
