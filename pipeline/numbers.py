@@ -97,12 +97,12 @@ def _scanner(syntax: NumberSyntax) -> tuple:
     return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after), tuple(syntax.hedges_before_round),
                      tuple(syntax.hedges_after_unit)),
             re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
-            re.compile(syntax.change_before),
+            re.compile(syntax.change_before), re.compile(syntax.chosen_before), re.compile(syntax.honoured_after),
             {u: re.compile(b) for u, b in syntax.not_after_unit.items()})
 
 
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
-    pat, people, threshold, suspects_did, change, blocks = derived(syntax, ("scanner",), lambda: _scanner(syntax))
+    pat, people, threshold, suspects_did, change, chosen, honoured, blocks = derived(syntax, ("scanner",), lambda: _scanner(syntax))
     out: list[Quantity] = []
     for m in pat.finditer(text):
         pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
@@ -141,6 +141,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "threshold or amount involved (…以上/以下)"
         if q.reason is None and change.search(text, max(0, q.start - 10), q.start):
             q.reason = "a change against an earlier period (同比增加…), not a tally"
+        if q.reason is None and (chosen.search(text, max(0, q.start - 16), q.start) or honoured.match(text, end)):
+            q.reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
         if q.reason is None and suspects_did.search(text, max(0, q.start - 10), q.start):
             q.reason = "what the suspects did (作案…, 涉案金额), not police work"
         if (q.reason is None and q.unit and ("." in num or "点" in num) and not mag and q.value != int(q.value)

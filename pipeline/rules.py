@@ -129,7 +129,11 @@ class NumberSyntax(BaseModel):
     done_by_suspects: str = "(?!)"
     # a change against an earlier period (同比增加126起)
     change_before: str = "(?!)"
-    _v = field_validator("people_nouns", "verbs", "threshold_after", "done_by_suspects", "change_before")(_check_regex)
+    # people or units honoured or chosen (评选出优秀民警10名, 对12个先进派出所…表彰): not work done
+    chosen_before: str = "(?!)"
+    honoured_after: str = "(?!)"
+    _v = field_validator("people_nouns", "verbs", "threshold_after", "done_by_suspects", "change_before", "chosen_before",
+                         "honoured_after")(_check_regex)
 
 
 class TallyRules(BaseModel):

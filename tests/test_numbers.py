@@ -52,6 +52,9 @@ def test_hedges_and_magnitudes(text, expected, rules):
     "各县均明确1名专管民警。",
     "分局每晚投入巡逻警力300余人。",
     "捣毁枪支零部件加工窝点。",
+    "大会对12个先进派出所和36名先进个人进行了表彰。",
+    "现场观众则在选票上写下自己最认可的10名候选人。",
+    "经过角逐,评选出优秀民警10名。",
 ])
 def test_not_tallies(text, rules):
     assert _one(text, rules) == []
@@ -66,6 +69,13 @@ def test_reasons_are_given(rules):
     assert reasons["11"] == "date, time or duration"
     assert reasons["10.41"] == "percentage or rate"
     assert reasons["一"].startswith("ordinal")
+
+
+def test_people_honoured_or_a_choice_to_make_say_why(rules):
+    qs = find_quantities("对12个先进派出所进行表彰,评选出优秀民警10名,选派12名优秀民警参加比武。", rules.tallies.syntax)
+    reasons = [(q.raw, q.reason) for q in qs]
+    assert reasons[0][1].startswith("people or units honoured") and reasons[1][1].startswith("people or units honoured")
+    assert reasons[2] == ("12名", None)  # chosen to take part: officers, a tally
 
 
 def test_a_list_of_places_after_qizhong_is_no_list_of_parts(rules):
