@@ -54,12 +54,12 @@ def _prefix_dictionary(tokenizer: jieba.Tokenizer) -> None:
         tokenizer.initialize()
         return tokenizer.FREQ, tokenizer.total
 
-    frozen = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()  # half a million strings and no cycles among them: nothing for the collector to find
     try:
         freq, total = cached("jieba-prefix-dict", __file__, stamp, build)
     finally:
-        if frozen:
+        if was_enabled:
             gc.enable()
     with tokenizer.lock:
         if not tokenizer.initialized:
