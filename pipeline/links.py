@@ -3,7 +3,8 @@
 Pure functions of the cleaned body, the tallies' offsets and the activity mentions (with every
 position each is named at). The default is the activity named last before the tally; the
 exceptions are wordings of the language: a phrase whose head comes after the figures, a
-sentence that points back (大会上, 活动现场), a paragraph that returns to the headline's campaign.
+sentence that points back (大会上, 活动现场, …在会场; a bare 期间 to the campaign that spans a
+period), a paragraph that returns to the headline's campaign.
 """
 from __future__ import annotations
 
