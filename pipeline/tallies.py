@@ -71,7 +71,9 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
       leaves the detentions out);
     - 其中 followed at once by a counted part: that clause, and the next ones while they count
-      in the same unit (其中酒后驾驶4起,无证驾驶7起 … / 其中醉驾62起,刑事拘留62人 stops);
+      in the same unit (其中酒后驾驶4起,无证驾驶7起 … / 其中醉驾62起,刑事拘留62人 stops), or
+      mirror the totals before 其中 in their order (破获案件3200余起,抓获嫌疑人5800余名,其中
+      侦破…案件410起,抓获嫌疑人1260名);
     - 其中, opening a sentence: to its end, running on past a ';' while the next clause repeats
       the first one's opening (其中,查处…58起;查处…4起);
     - inside brackets: to the closing bracket; a bracket right after a tally is a breakdown
@@ -81,15 +83,19 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
     sentences = sentences or Marks(text, SENTENCE_END)
     unit_re = _counted_in(units) if units else None
 
-    def same_unit_run(start: int, clauses: list[str], unit: str) -> int:
-        """Extend a scope over following comma clauses that count in `unit` (empty ones are skipped)."""
+    def same_unit_run(start: int, clauses: list[str], unit: str, totals: tuple[str, ...] = ()) -> int:
+        """Extend a scope over following comma clauses that count in `unit` (empty ones are skipped),
+        or in the unit of the total that comes next in `totals` (the units counted before 其中)."""
         end = start
+        k = totals.index(unit) if unit in totals else len(totals)
         for cl in clauses:
             if not cl.strip(", "):
                 end += len(cl)
                 continue
             u = unit_re.search(cl)
-            if not u or u.group(1) != unit:
+            if u and u.group(1) != unit and k + 1 < len(totals) and u.group(1) == totals[k + 1]:
+                k += 1
+            elif not u or u.group(1) != unit:
                 break
             end += len(cl)
         return end
@@ -119,7 +125,8 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
             clauses = re.split(r"(?<=,)", rest)
             first = unit_re.search(clauses[0])
             if first:
-                scopes.append((s, same_unit_run(m.end() + len(clauses[0]), clauses[1:], first.group(1))))
+                totals = tuple(u.group(1) for u in unit_re.finditer(text, sentences.around(s)[0], s))
+                scopes.append((s, same_unit_run(m.end() + len(clauses[0]), clauses[1:], first.group(1), totals)))
                 continue
         lead = body_rest[:2]
         while e < len(text) and text[e] == ";" and lead and text[e + 1:e + 3] == lead:

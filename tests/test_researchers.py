@@ -36,6 +36,7 @@ HAND_VIOLATIONS = [
     ("2019", "350582", "晋江市", 26, 1),     # 9 + 17
     ("2019", "431022", "宜章县", 19, 2),
     ("2020", "431225", "会同县", 615, 1),     # 包括酒后驾驶14起、醉酒驾驶3起、无证驾驶21起 are a breakdown
+    ("2020", "420683", "枣阳市", 101, 2),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
     ("2021", "330483", "桐乡市", 260, 2),     # 其中醉驾62起 is a breakdown
     ("2021", "520330", "习水县", 13, 3),
@@ -92,7 +93,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
     assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"),
-                     (86400.0, "克", "公斤"), (328500.0, "克", "公斤"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams
+                     (86400.0, "克", "公斤"), (312600.0, "克", "公斤"), (328500.0, "克", "公斤"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
