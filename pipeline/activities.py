@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Optional
 
@@ -39,7 +39,8 @@ _PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》]")
 _ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$")
 _LEADING_ORDINAL = re.compile(r"^[\d第]+")
 _MANNER = re.compile(r"[式性化]$")
-_COUNTED = re.compile(r"[一二三四五六七八九十两](?![一二三四五六七八九十]*(?:季度|月份|周年))")  # 一季度 is a time
+# a count with its classifier (三项整治, 一系列宣传, 十大行动); a numeral in a fixed term is no count (九小场所)
+_COUNTED = re.compile(r"[一二三四五六七八九十两]+(?:[项个类大批轮条支件期届次场名]|系列)")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
@@ -47,6 +48,7 @@ _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间)")
 _TODAY = re.compile(r"今天|今日(?![头报])")
+_YESTERDAY = re.compile(r"昨天|昨日")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
@@ -162,7 +164,10 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
         if cuts and cuts[-1].group(0) == "暨" and not introduced:
             # 举办涉案财物集中返还暨防诈宣传活动: the verb before the first event introduces the second
-            introduced = _introduced_before(window[:cuts[-1].start()], c["introducing_verbs"])
+            # (the verb may stand further back than the window, at the start of the clause)
+            joint = m.start() - len(window) + cuts[-1].start()
+            clause_start = max(body.rfind(ch, 0, joint) for ch in ",。;:\n") + 1
+            introduced = _introduced_before(body[max(clause_start, joint - 40):joint], c["introducing_verbs"])
         if not cuts and body[m.start() - len(window) - 1:m.start() - len(window)] == "、":
             # a 、-list of what the head is about (开展酒驾、醉驾、毒驾集中夜查): its verb stands before the list
             listed = _introduced_list(body, m.start() - len(window), c["introducing_verbs"])
@@ -432,6 +437,11 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
     if best is None:
         if _TODAY.search(chunk) and published:
             return published, published  # 今天是第33个“110宣传日”: the day the story was published
+        yesterday = _YESTERDAY.search(chunk)
+        if yesterday and published and not _REPORTING.match(chunk, yesterday.end()):
+            # 昨天上午,…举办…比武竞赛: the day before publication (记者昨日从…获悉 is when it was reported)
+            day = (date.fromisoformat(published) - timedelta(days=1)).isoformat()
+            return day, day
         if re.search(r"当天|当日|同日|同一天", chunk):
             prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
             return prev, prev

@@ -15,7 +15,7 @@ import re
 
 from .activities import Mention, find_activities, keep_reported, settle
 from .clean import Cleaned, clean, html_to_text
-from .links import back_to_headline, owners_of
+from .links import back_to_headline, by_kind, owners_of
 from .meta import published as find_published
 from .meta import region_and_agency, source, title
 from .models import Activity, Article, Metric, RawDoc, Region
@@ -69,10 +69,12 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     title_end = title_end_of(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
     positions = [f.q.start for f in tallies]
-    owners = set(owners_of(c.body, positions, mentions, sentences))
+    kinds = rules.activities.clause_kind_res
+    owners = set(by_kind(c.body, positions, owners_of(c.body, positions, mentions, sentences), mentions, sentences, kinds))
     mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
     names = [_display_name(c, m) for m in mentions]
     activity_of = back_to_headline(c.body, positions, owners_of(c.body, positions, mentions, sentences), mentions, title_end)
+    activity_of = by_kind(c.body, positions, activity_of, mentions, sentences, kinds)
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,

@@ -4,7 +4,8 @@ Pure functions of the cleaned body, the tallies' offsets and the activity mentio
 position each is named at). The default is the activity named last before the tally; the
 exceptions are wordings of the language: a phrase whose head comes after the figures, a
 sentence that points back (大会上, 活动现场, …在会场; a bare 期间 to the campaign that spans a
-period), a paragraph that returns to the headline's campaign.
+period), a paragraph that returns to the headline's campaign, and events named together in one
+sentence (…返还暨…宣传活动), which take the figures whose own clause names their kind.
 """
 from __future__ import annotations
 
@@ -67,6 +68,31 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
         if (m is not None and o != headline and not m.quoted and min(m.positions) > min(mentions[headline].positions)
                 and all(para(q) != para(p) for q in m.positions) and o in told):
             o = headline
+        out.append(o)
+    return out
+
+
+_CLAUSE_END = "。!?;\n,"
+
+
+def by_kind(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention], sentences: Marks,
+            type_res: tuple) -> list[Optional[int]]:
+    """Activities named together in one sentence (举行涉案财物集中返还暨防范电信诈骗宣传活动) share
+    the figures told after them; a tally whose own clause names the kind of one of them, and of
+    no other (向45名受害群众返还…: a return; 发放宣传资料…: publicity), belongs to that one.
+    `type_res` are the activity rules' (type, pattern) cues."""
+    clauses = Marks(body, _CLAUSE_END)
+    named_in = [{sentences.around(p) for p in m.positions} for m in mentions]
+    out = []
+    for p, o in zip(positions, owners):
+        if o is not None:
+            together = {i for i, spans in enumerate(named_in) if spans & named_in[o]}
+            if len(together) >= 2:
+                cs, ce = clauses.around(p)
+                kinds = {t for t, rx in type_res if rx.search(body, cs, ce)}
+                fits = [i for i in together if mentions[i].type in kinds]
+                if len(fits) == 1:
+                    o = fits[0]
         out.append(o)
     return out
 

@@ -182,11 +182,19 @@ class ActivityRules(BaseModel):
     not_activity: str
     case_solved: str  # one case told as a story (成功破获一起盗窃电动车案件): an investigation of its own
     types: list[ActivityCue]
+    clause_kinds: list[str] = Field(default_factory=list)  # see rules/activities.yaml
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
     _v = field_validator("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity", "context_after",
                          "generic_heads", "bare_heads", "introducing_verbs", "case_solved")(_check_regex)
+
+    @field_validator("clause_kinds")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        for k in v:
+            _one_of(ACTIVITY_TYPES, "activity type")(k)
+        return v
 
     @cached_property
     def heads_re(self):
@@ -200,6 +208,11 @@ class ActivityRules(BaseModel):
     @cached_property
     def type_res(self):
         return [(c.type, re.compile(c.pattern)) for c in self.types]
+
+    @cached_property
+    def clause_kind_res(self):
+        """The cues of the kinds a tally's clause may name to choose its activity."""
+        return tuple((t, rx) for t, rx in self.type_res if t in self.clause_kinds)
 
 
 class BoilerplateExample(BaseModel):

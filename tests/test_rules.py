@@ -148,6 +148,21 @@ def test_a_sentence_opening_with_qijian_points_back_to_the_campaign_that_spans_a
     assert links[(31, "个")] == links[(1174, "辆次")] == "夏夜治安巡查集中统一行动"
 
 
+def test_events_named_together_take_the_figures_their_kind_names(rules):
+    text = ("武冈公安举行涉案财物集中返还暨防范电信诈骗宣传活动\n"
+            "1月10日上午,武冈市公安局在市人民广场举行涉案财物集中返还暨防范电信诈骗宣传活动,向45名受害群众返还被骗资金86万余元、被盗摩托车9辆。\n"
+            "活动现场,民警设置咨询台6个,发放宣传资料1500余份。")
+    links = _links(text, rules)
+    assert links[(860000, "元")] == links[(9, "辆")] == links[(45, "名")] == "涉案财物集中返还"  # 返还 in their clause
+    assert links[(1500, "份")] == "防范电信诈骗宣传"  # 宣传 in its clause
+
+
+def test_a_clause_naming_no_kind_or_only_a_campaign_word_keeps_the_default_link(rules):
+    text = ("某县公安局开展冬季攻势\n"
+            "在集中清查的同时,该局户政部门开展“户籍便民服务月”活动,为行动不便的老人提供上门服务230余次。")
+    assert _links(text, rules)[(230, "次")] == "户籍便民服务月"  # 行动 in 行动不便 names no campaign
+
+
 def test_a_hedged_round_figure_counts_once_beside_the_exact_one_it_restates(rules):
     got = {(m.value, m.unit) for m in _tallies("今年以来破案百余起。全年共破获刑事案件126起。", rules)}
     assert got == {(126, "起")}
