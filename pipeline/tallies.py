@@ -290,8 +290,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
                 right = _head_noun(right_full[nxt_count.end():])[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
         if _TO_OBJECT.search(left):
-            # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides
-            later = verbs.search(right_full)
+            # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
+            # at the head of the next one (对…的3家场所,当场责令整改)
+            later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
+                                                 if body[clause_end:clause_end + 1] == "," else None)
             if later:
                 verb, verb_dist = later.group(0), 0
         elif not left.strip(" 共累计全部各类") and not right and after_verb:
