@@ -33,6 +33,8 @@ _HELD = re.compile(r"开展|举行|举办|启动|推行")
 _QUOTED = re.compile(r"“([^”“\n]{1,24})”")
 _TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
 _VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$")
+# 对 + its object + the verb, right before a quoted word: the word is what was done to the object
+_DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》]")
@@ -121,6 +123,8 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
             continue
         if not (cont or x_head) and not _STOP_OR_END.match(body[m.end():m.end() + 1]):
             continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
+        if not (cont or x_head) and _DONE_TO.search(body, max(0, m.start() - 16), m.start()):
+            continue  # 逐家对承办方开展“约谈”: what was done to someone, quoted, not an activity's name
         if _is_context(body, m.start(), cont_end, rules):
             continue
         modifier = cont[:hm.start()] if cont else ""
