@@ -5,7 +5,8 @@ position each is named at). The default is the activity named last before the ta
 exceptions are wordings of the language: a phrase whose head comes after the figures, a
 sentence that points back (大会上, 活动现场, …在会场; a bare 期间 to the campaign that spans a
 period), a paragraph that returns to the headline's campaign, and events named together in one
-sentence (…返还暨…宣传活动), which take the figures whose own clause names their kind.
+sentence (…返还暨…宣传活动), which take the figures whose own clause names their kind. A sentence
+that points back carries its activity to the next ones of its paragraph that name none.
 """
 from __future__ import annotations
 
@@ -17,8 +18,26 @@ from .spans import Marks
 
 
 def owners_of(body: str, positions: list[int], mentions: list[Mention], sentences: Marks) -> list[Optional[int]]:
-    """The index in `mentions` of each tally's activity (None when there is none)."""
-    return [owner(p, mentions, sentences.around(p), body) for p in positions]
+    """The index in `mentions` of each tally's activity (None when there is none). A sentence that
+    points back (期间,共设置卡点31个…) carries its activity on to the sentences after it in its
+    paragraph that name none (查处酒醉驾12起,超员7起…), until an activity is named again."""
+    out: list[Optional[int]] = []
+    carried: Optional[tuple[int, Optional[int]]] = None  # (where the pointing-back sentence starts, its activity)
+    for p in positions:
+        sentence = sentences.around(p)
+        o = owner(p, mentions, sentence, body)
+        plain = owner(p, mentions)
+        if (carried is not None and o == plain and carried[0] < sentence[0]
+                and "\n" not in body[carried[0]:sentence[0]] and not _named_in(mentions, carried[0], p)):
+            o = carried[1]
+        elif o != plain:
+            carried = (sentence[0], o)
+        out.append(o)
+    return out
+
+
+def _named_in(mentions: list[Mention], start: int, end: int) -> bool:
+    return any(start <= q < end for m in mentions for q in m.positions)
 
 
 def owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]] = None, body: str = "") -> Optional[int]:

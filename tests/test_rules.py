@@ -148,6 +148,16 @@ def test_a_sentence_opening_with_qijian_points_back_to_the_campaign_that_spans_a
     assert links[(31, "个")] == links[(1174, "辆次")] == "夏夜治安巡查集中统一行动"
 
 
+def test_a_pointing_back_sentence_carries_its_activity_to_the_next_ones_in_its_paragraph(rules):
+    text = ("某区公安分局开展夏夜治安巡查集中统一行动\n"
+            "9月8日至10日,某区公安分局全面启动夏夜治安巡查集中统一行动。分局组织平安志愿者开展夜间联防巡逻,守护群众平安。"
+            "期间,共设置查缉卡点31个,检查车辆1174辆次。查处酒醉驾12起,超员7起。\n"
+            "分局还组织民警开展夜间巡逻,累计出动警力200人次。")
+    links = _links(text, rules)
+    assert links[(31, "个")] == links[(12, "起")] == links[(7, "起")] == "夏夜治安巡查集中统一行动"
+    assert links[(200, "人次")] != "夏夜治安巡查集中统一行动"  # a new paragraph naming its own activity
+
+
 def test_events_named_together_take_the_figures_their_kind_names(rules):
     text = ("武冈公安举行涉案财物集中返还暨防范电信诈骗宣传活动\n"
             "1月10日上午,武冈市公安局在市人民广场举行涉案财物集中返还暨防范电信诈骗宣传活动,向45名受害群众返还被骗资金86万余元、被盗摩托车9辆。\n"
