@@ -45,7 +45,7 @@ _MANNER = re.compile(r"[式性化]$")
 _COUNTED = re.compile(r"[一二三四五六七八九十两]+(?:[项个类大批轮条支件期届次场名]|系列)")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
-_WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,4}、)+")
+_WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
 _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间)")
@@ -365,6 +365,7 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             # is undated (开展警务回访 / 7月1日至8月20日…开展警情回访专项活动)
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
                          and (b.paragraph == a.paragraph or not a.introduced
+                              or (a.generic and any(body.rfind("\n", 0, q) + 1 == a.paragraph for q in b.positions))
                               or (b.in_title and not a.in_title and _dates_agree(a, b)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
         if same and a.name == same.name and set(a.positions) <= set(same.positions):
