@@ -37,7 +37,7 @@ _VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
-_PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》]")
+_PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》【】]")
 _ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$")
 _LEADING_ORDINAL = re.compile(r"^[\d第]+")
 _MANNER = re.compile(r"[式性化]$")
@@ -79,6 +79,7 @@ class Mention:
     generic: bool = False  # only a generic word before the head (主题宣传, 集中宣传): no name of its own
     own_head: bool = False  # a quoted name that is itself a kind of activity (“护学岗”, “110宣传日”)
     planned: bool = False  # named only in what the police will do next (下一步,…将深入开展“清源断流”行动)
+    bracketed: bool = False  # a 【…】 heading (【巡逻防控】): the paragraph's own wording names it better
 
 
 _SENTENCE_END = "。!?\n"
@@ -235,6 +236,26 @@ def _introduced_list(body: str, end: int, introducing: re.Pattern) -> Optional[i
     return None
 
 
+_BRACKETED = re.compile(r"(?:^|\n)[ \t]*【([^】\n]{2,10})】")
+
+
+def _bracketed(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
+    """A 【…】 heading that opens a paragraph and says a kind of work (【巡逻防控】, 【便民服务】,
+    【宣传提示】) names the undertaking the paragraph reports; one that says none (【交通管理】,
+    【打印本页】) names nothing."""
+    out = []
+    for m in _BRACKETED.finditer(body):
+        s, e = m.span(1)
+        name = m.group(1).strip()
+        typ = next((t for t, rx in rules.type_res if rx.search(name)), None)
+        if typ is None or rules.compiled["not_activity"].search(name):
+            continue
+        sent = sentences.around(s)
+        start, end = dates_near(body, sent, s, published)
+        out.append(Mention((s, e), name, typ, start, end, sent, False, [s], (s - 1, e + 1), bracketed=True))
+    return out
+
+
 def _cases_solved(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
     """A single case solved, told as a story (成功破获一起盗窃电动车案件): an investigation of its own."""
     out = []
@@ -250,6 +271,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences = Marks(body, _SENTENCE_END)
     quoted = _quoted(body, rules, published, sentences)
+    quoted += [b for b in _bracketed(body, rules, published, sentences) if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]
     taken = [q.written for q in quoted]
     found = quoted + _unquoted(body, rules, published, taken, sentences)
     taken += [a.written for a in found]
@@ -374,9 +396,10 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             same.positions.extend(a.positions)
             same.own_head = same.own_head or a.own_head
             same.planned = same.planned and a.planned  # reported somewhere, not only planned
-            if (a.quoted and not same.quoted) or (same.in_title and a.quoted == same.quoted and not a.generic):
-                # the body's own wording names it better than a headline does (not 主题宣传, though)
+            if ((a.quoted and not same.quoted) or ((same.in_title or same.bracketed) and a.quoted == same.quoted and not a.generic)):
+                # the body's own wording names it better than a headline or a 【…】 heading does (not 主题宣传, though)
                 same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False
+                same.bracketed = False
                 same.type = a.type
             if not same.start and not same.end:
                 same.start, same.end = a.start, a.end

@@ -45,7 +45,8 @@ HAND_VIOLATIONS = [
     ("2022", "450102", "兴宁区", 168, 2),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
     ("2022", "510117", "郫都区", 156, 3),    # 醉酒驾驶32起 is a breakdown
     ("2022", "330122", "桐庐县", 37, 4),     # noise disturbances talked down (劝导…扰民行为37起)
-    ("2022", "530581", "腾冲市", 14, 5),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
+    ("2022", "350181", "福清市", 37, 4),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
+    ("2022", "530581", "腾冲市", 14, 6),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "451102", "八步区", 2783, 2),   # 2365 + 418 helmet and seat-belt violations
     ("2023", "330881", "江山市", 1860, 3),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
