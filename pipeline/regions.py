@@ -52,6 +52,7 @@ def _aliases(full: str, alias) -> set[str]:
     m = re.match(r"^(.{2,4}?)(?:[^族]{1,4}族)+自治[县州旗]$", full)
     if m:
         names.add(m.group(1))
+        names.add(m.group(1) + full[-1])  # 丰宁县公安局, 湘西州: the short name keeps its level word
     return names
 
 

@@ -98,6 +98,9 @@ def test_region_levels(rules):
     assert (r.level, r.adcode) == ("province", "510000")
     r = region("标题\n2023-08-21 来源:邵阳日报\n记者从邵阳市公安局获悉,隆回县公安局开展夏季治安打击整治行动,查处治安案件64起。")
     assert (r.level, r.adcode) == ("county", "430524")  # outside a 其中 sentence the inner bureau is the agency
+    # an autonomous county written with its short name and level word (丰宁县 for 丰宁满族自治县)
+    r = region("标题\n2008-10-20 来源:承德公安网\n丰宁县公安局交警大队开展专项整治,查处交通违法行为4862起。")
+    assert (r.level, r.adcode, r.county) == ("county", "130826", "丰宁满族自治县")
 
 
 def test_no_date_no_region_is_still_an_article(rules):

@@ -31,6 +31,7 @@ def db(tmp_path_factory):
 # Worked out by hand from the corpus articles: violations (起) per county and year, breakdowns
 # (其中 …) left out, dated by the activity's start or else the publication date.
 HAND_VIOLATIONS = [
+    ("2008", "130826", "丰宁满族自治县", 4862, 1),  # 其中 1240 + 86 + 153 are a breakdown; 丰宁县 is its short name
     ("2009", "320381", "新沂市", 56000, 1),   # 5.6万余起 in a year's 严打 summary
     ("2014", "410622", "淇县", 326, 1),       # 9 + 4 + 187 + 126 after 其中 are a breakdown
     ("2015", "331181", "龙泉市", 640, 1),

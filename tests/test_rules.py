@@ -158,6 +158,16 @@ def test_a_pointing_back_sentence_carries_its_activity_to_the_next_ones_in_its_p
     assert links[(200, "人次")] != "夏夜治安巡查集中统一行动"  # a new paragraph naming its own activity
 
 
+def test_a_sentence_opening_with_zhengzhi_qijian_points_back_to_the_clean_up(rules):
+    text = ("丰宁县公安局交警大队扎实开展道路交通安全专项整治\n"
+            "为进一步预防和减少道路交通事故,今年8月至10月,丰宁县公安局交警大队在全县范围内开展了道路交通安全专项整治行动,取得明显成效。\n"
+            "(一)加强宣传教育。大队组织民警深入乡镇、学校、企业开展交通安全宣传,共举办交通安全知识讲座16场。\n"
+            "(二)严查交通违法。整治期间,共查处各类交通违法行为4862起,暂扣机动车326辆。")
+    links = _links(text, rules)
+    assert links[(16, "场")] == "交通安全宣传"
+    assert links[(4862, "起")] == "道路交通安全专项整治"
+
+
 def test_events_named_together_take_the_figures_their_kind_names(rules):
     text = ("武冈公安举行涉案财物集中返还暨防范电信诈骗宣传活动\n"
             "1月10日上午,武冈市公安局在市人民广场举行涉案财物集中返还暨防范电信诈骗宣传活动,向45名受害群众返还被骗资金86万余元、被盗摩托车9辆。\n"
