@@ -283,7 +283,8 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     for a in found:
         a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1
         lead = body[a.paragraph:a.name_span[0]]
-        a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead
+        # (a 【…】 heading is kept only for figures of its own: 【清查整治】行动期间,… points back)
+        a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead and not a.bracketed
         a.in_title = a.name_span[0] < title_end
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
     merged = _merge(found, body)
@@ -375,6 +376,10 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
         if same is None and not a.quoted:
             # the head word of a quoted name, alone (“全省十佳群众满意交警”评选推介会 … 推介会设置…环节)
             same = next((b for b in out if b.quoted and len(a.name) >= 2 and body[b.written[0]:b.written[1]].endswith(a.name)), None)
+        if same is None and a.quoted and not a.in_title:
+            # the headline's unquoted wording (禁毒宣传) and the body's quoted name of that kind (“6·26”国际禁毒日宣传)
+            same = next((b for b in reversed(out) if b.in_title and not b.quoted and b.type == a.type and _dates_agree(a, b)
+                         and _common(_norm(a.name), _norm(b.name)) >= 2), None)
         if same is None and not a.quoted and not (a.start or a.end) and _DURING.match(body, a.sentence[0]):
             # 行动中,民警对…开展集中清查: the campaign's own work, told in a sentence that points back to it
             same = next((b for b in reversed(out) if b.type == a.type), None)

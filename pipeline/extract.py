@@ -65,16 +65,19 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     guess = region_and_agency(c, rules.metadata, toks.starts, toks.texts)
     findings = find_tallies(c.body, rules.tallies)
     tallies = [f for f in findings if f.is_tally]
-    sentences = Marks(c.body, SENTENCE_END)
+    sentences = Marks(c.body, SENTENCE_END + "】")  # what follows a 【…】 heading opens a sentence of its own
     title_end = title_end_of(c, head)
     mentions = find_activities(c.body, rules.activities, pub, title_end)
     positions = [f.q.start for f in tallies]
-    kinds = rules.activities.clause_kind_res
-    owners = set(by_kind(c.body, positions, owners_of(c.body, positions, mentions, sentences), mentions, sentences, kinds))
-    mentions = [settle(m) for m in keep_reported(mentions, owners, title_end)]
+
+    def links(mentions: list[Mention]) -> list[Optional[int]]:
+        owners = owners_of(c.body, positions, mentions, sentences)
+        owners = back_to_headline(c.body, positions, owners, mentions, title_end)
+        return by_kind(c.body, positions, owners, mentions, sentences, rules.activities.clause_kind_res)
+
+    mentions = [settle(m) for m in keep_reported(mentions, set(links(mentions)), title_end)]
     names = [_display_name(c, m) for m in mentions]
-    activity_of = back_to_headline(c.body, positions, owners_of(c.body, positions, mentions, sentences), mentions, title_end)
-    activity_of = by_kind(c.body, positions, activity_of, mentions, sentences, kinds)
+    activity_of = links(mentions)
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,

@@ -79,8 +79,9 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
     def para(pos: int) -> int:
         return body.rfind("\n", 0, pos) + 1
 
-    # activities with figures in a paragraph that names them
+    # activities with figures in a paragraph that names them, and 【…】 headings, which name only their own paragraph
     told = {o for p, o in zip(positions, owners) if o is not None and any(para(q) == para(p) for q in mentions[o].positions)}
+    told |= {i for i, m in enumerate(mentions) if m.bracketed}
     out = []
     for p, o in zip(positions, owners):
         m = mentions[o] if o is not None else None
@@ -150,7 +151,7 @@ def _referred(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
     best, best_pos = None, -1
     for i, a in enumerate(mentions):
         for p in a.positions:
-            if best_pos < p < start and word in body[p:p + len(a.name) + 4]:
+            if best_pos < p < start and word in body[p:min(p + len(a.name) + 4, start)]:
                 best, best_pos = i, p
     return best
 

@@ -268,7 +268,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         follows = prev_end is not None and prev_end == q.start
         left_start = max(is_, prev_end or is_)
         lo, hi = bisect.bisect_left(verb_starts, verb_from), bisect.bisect_left(verb_ends, q.start + 1)
-        vm = _last_verb([v for v in verb_spans[lo:hi] if v[1] <= q.start])
+        before = [v for v in verb_spans[lo:hi] if v[1] <= q.start]
+        if len(before) > 1 and body[before[-1][1]:before[-1][1] + 1] == "的" and before[-2][1] > cs:
+            before.pop()  # 销毁近年来缴获的各类毒品: a verb before 的 describes the noun; the one before it governs
+        vm = _last_verb(before)
         verb = body[vm[0]:vm[1]] if vm else ""
         verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999

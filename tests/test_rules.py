@@ -168,6 +168,16 @@ def test_a_sentence_opening_with_zhengzhi_qijian_points_back_to_the_clean_up(rul
     assert links[(4862, "起")] == "道路交通安全专项整治"
 
 
+def test_a_bracketed_heading_whose_paragraph_points_back_keeps_no_figures(rules):
+    text = ("蛟河市公安局冬季治安打击整治行动战果丰硕\n"
+            "10月15日以来,蛟河市公安局全面开展冬季治安打击整治行动,共破获刑事案件58起。\n"
+            "【清查整治】行动期间,组织开展集中清查4次,清查旅店、网吧等场所186家次。\n"
+            "【矛盾化解】排查化解各类矛盾纠纷94起。")
+    art = analyse(raw(text, published="2021-12-06"), rules).article
+    assert [a.name for a in art.activities] == ["冬季治安打击整治行动"]
+    assert {m.activity for m in art.metrics} == {"冬季治安打击整治行动"}
+
+
 def test_events_named_together_take_the_figures_their_kind_names(rules):
     text = ("武冈公安举行涉案财物集中返还暨防范电信诈骗宣传活动\n"
             "1月10日上午,武冈市公安局在市人民广场举行涉案财物集中返还暨防范电信诈骗宣传活动,向45名受害群众返还被骗资金86万余元、被盗摩托车9辆。\n"
