@@ -173,7 +173,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     lead_end = _lead_end(text)
     scores: dict[Place, float] = defaultdict(float)
     police_bound: dict[Place, float] = defaultdict(float)
-    occurrences = gz.find_in_tokens(starts, tokens)
+    occurrences = gz.find_in_tokens(starts, tokens) + _branches(text, gz)
     early_bound: set[Place] = set()
     names_seen = {n for _, _, n, _ in occurrences}
     named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
@@ -212,6 +212,23 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     best = _level_by_wording(best, text, gz)
     region = best.region()
     return RegionGuess(region, _agency(c, rules, best, region))
+
+
+_BRANCH = re.compile(r"([\u4e00-\u9fa5]{2,6}?市)公安局([\u4e00-\u9fa5]{1,5}?)分局")
+
+
+def _branches(text: str, gz) -> list[tuple[int, int, str, list[Place]]]:
+    """X市公安局Y分局 names a district of X even when Y alone is too common a word to be taken
+    for a place (枣庄市公安局市中分局 → 市中区 of 枣庄市)."""
+    out = []
+    for m in _BRANCH.finditer(text):
+        city, stem = m.group(1), m.group(2)
+        for name in (stem, stem + "区", stem + "县"):
+            places = [p for p in gz.by_name.get(name, []) if p.level == "county" and p.city == city]
+            if places:
+                out.append((m.start(2), m.end(2), name, places))
+                break
+    return out
 
 
 _SENTENCE_START = re.compile(r"[。;!?\n][^。;!?\n]*$")

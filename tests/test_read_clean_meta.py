@@ -101,6 +101,9 @@ def test_region_levels(rules):
     # an autonomous county written with its short name and level word (丰宁县 for 丰宁满族自治县)
     r = region("标题\n2008-10-20 来源:承德公安网\n丰宁县公安局交警大队开展专项整治,查处交通违法行为4862起。")
     assert (r.level, r.adcode, r.county) == ("county", "130826", "丰宁满族自治县")
+    # X市公安局Y分局 names a district of X even when Y alone is too common a word (市中)
+    art = analyse(raw("标题\n2023-04-16 来源:枣庄日报\n4月15日,枣庄市公安局市中分局开展宣传活动,发放宣传册2600余份。"), rules).article
+    assert (art.region.adcode, art.region.county, art.agency) == ("370402", "市中区", "枣庄市公安局市中分局")
 
 
 def test_no_date_no_region_is_still_an_article(rules):
