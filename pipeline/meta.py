@@ -314,6 +314,8 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
             if name == want or (len(name) > len(want) and name.endswith(want)):
                 s = m.end() - len(want)
                 return c.view.stored_span(s, m.end())
+    if len(wants) > 1 and re.search(re.escape(region["county"]) + "(?:公安)?分局", c.body):
+        return wants[1]  # 万州区公安分局: the text keeps 区, so the full name does (重庆市公安局万州区分局)
     return wants[0]
 
 

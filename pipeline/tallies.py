@@ -214,13 +214,13 @@ def verb_lexicon(rules: TallyRules) -> re.Pattern:
 
 def _build_lexicon(rules: TallyRules) -> re.Pattern:
     """Every verb the rules know, plus syntax.verbs; longest first. A verb that is the first
-    part of a noun (劝导站, 检查点, 宣传车, 出租房屋) is not a verb there."""
+    part of a noun (劝导站, 检查点, 宣传车, 出租房屋, 出入境) is not a verb there."""
     alts: set[str] = set(rules.syntax.verbs.split("|"))
     for r in rules.rules:
         if r.verb:
             alts.update(a for a in r.verb.split("|") if a and not any(ch in a for ch in "()[]?*+\\"))
     alt = "|".join(sorted(alts, key=len, reverse=True))
-    return re.compile(rf"(?:{alt})(?![站点岗所室队员台栏处租])")
+    return re.compile(rf"(?:{alt})(?![站点岗所室队员台栏处租]|入境)")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:

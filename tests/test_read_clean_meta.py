@@ -104,6 +104,9 @@ def test_region_levels(rules):
     # X市公安局Y分局 names a district of X even when Y alone is too common a word (市中)
     art = analyse(raw("标题\n2023-04-16 来源:枣庄日报\n4月15日,枣庄市公安局市中分局开展宣传活动,发放宣传册2600余份。"), rules).article
     assert (art.region.adcode, art.region.county, art.agency) == ("370402", "市中区", "枣庄市公安局市中分局")
+    # a district's 分局 written with 区 (万州区公安分局) keeps it in the full name
+    art = analyse(raw("标题\n2023-01-28 来源:万州日报\n春运期间,万州区公安分局交巡警支队出动警力3200余人次。"), rules).article
+    assert (art.region.adcode, art.agency) == ("500101", "重庆市公安局万州区分局")
 
 
 def test_no_date_no_region_is_still_an_article(rules):
