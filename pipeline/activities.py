@@ -337,6 +337,14 @@ def _umbrella(m: Mention, kept: list[Mention]) -> bool:
     return len(inside) >= 2
 
 
+_GENERIC_TAIL = re.compile(r"(?:集中|主题)?(?:宣传|活动|行动)$")
+
+
+def _own_words(name: str) -> str:
+    """A name without the generic head every name of its kind shares (禁毒宣传 → 禁毒)."""
+    return _GENERIC_TAIL.sub("", _norm(name))
+
+
 def _common(a: str, b: str) -> int:
     """Length of the longest common substring."""
     best = 0
@@ -379,7 +387,7 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
         if same is None and a.quoted and not a.in_title:
             # the headline's unquoted wording (禁毒宣传) and the body's quoted name of that kind (“6·26”国际禁毒日宣传)
             same = next((b for b in reversed(out) if b.in_title and not b.quoted and b.type == a.type and _dates_agree(a, b)
-                         and _common(_norm(a.name), _norm(b.name)) >= 2), None)
+                         and _common(_own_words(a.name), _own_words(b.name)) >= 2), None)
         if same is None and not a.quoted and not (a.start or a.end) and _DURING.match(body, a.sentence[0]):
             # 行动中,民警对…开展集中清查: the campaign's own work, told in a sentence that points back to it
             same = next((b for b in reversed(out) if b.type == a.type), None)
