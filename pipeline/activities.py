@@ -80,6 +80,7 @@ class Mention:
     own_head: bool = False  # a quoted name that is itself a kind of activity (“护学岗”, “110宣传日”)
     planned: bool = False  # named only in what the police will do next (下一步,…将深入开展“清源断流”行动)
     bracketed: bool = False  # a 【…】 heading (【巡逻防控】): the paragraph's own wording names it better
+    bare_head: bool = False  # the head word alone, nothing before it (…开展安全检查)
 
 
 _SENTENCE_END = "。!?\n"
@@ -208,7 +209,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         typ = type_of(name, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, s, published)
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced,
-                           counted=counted, generic=_generic(name, heads, c)))
+                           counted=counted, generic=_generic(name, heads, c), bare_head=not window))
     return out
 
 
@@ -391,8 +392,11 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
         if same is None and not a.quoted and not (a.start or a.end) and _DURING.match(body, a.sentence[0]):
             # 行动中,民警对…开展集中清查: the campaign's own work, told in a sentence that points back to it
             same = next((b for b in reversed(out) if b.type == a.type), None)
-        if same is None and not a.quoted and len(a.name) <= 2 and out and out[-1].sentence == a.sentence:
-            same = out[-1]  # …开展夏夜治安巡查宣防行动,每晚…开展巡逻: a bare 巡逻 is part of the operation just named
+        if (same is None and not a.quoted and out and any(a.sentence[0] <= p < a.sentence[1] for p in out[-1].positions)
+                and (len(a.name) <= 2 or (a.bare_head and not out[-1].bare_head and not _coordinated(out[-1], a, body)))):
+            # …开展夏夜治安巡查宣防行动,每晚…开展巡逻 / …开展“平安校园”创建活动,组织民警…开展安全检查:
+            # a head word alone is part of the operation just named in its sentence
+            same = out[-1]
         if same is None and not a.quoted:
             # an unquoted phrase of the same type in the paragraph of a named activity re-mentions it,
             # and so does one no verb introduces (…进行了述职述廉 after “双述双评”活动), and one in the

@@ -53,14 +53,16 @@ def owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]]
                 best, best_pos = i, p
             if sentence and pos < p < sentence[1] and p > after_pos:
                 after, after_pos = i, p
-    if after is not None and (best is None or best_pos < sentence[0]):
-        return after
     if best is not None and sentence and best_pos < sentence[0] and body:
+        # a sentence that opens by pointing back (活动期间,…) points there even when it names
+        # another activity after its figures (…并在学校周边设置“护学岗”53个)
         back = _referred(body, sentence[0], mentions)
         if back is None:
             back = _the_period(body, sentence[0], mentions)
         if back is not None:
             return back
+    if after is not None and (best is None or best_pos < sentence[0]):
+        return after
     if best is None and mentions:
         return 0
     return best

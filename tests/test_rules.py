@@ -178,6 +178,15 @@ def test_a_bracketed_heading_whose_paragraph_points_back_keeps_no_figures(rules)
     assert {m.activity for m in art.metrics} == {"冬季治安打击整治行动"}
 
 
+def test_a_pointing_back_opening_wins_over_an_activity_named_after_the_figures(rules):
+    text = ("石门县公安局开展“平安校园”创建活动\n"
+            "3月1日至4日,石门县公安局在全县中小学校开展“平安校园”创建活动,排查整改安全隐患19处。\n"
+            "活动期间,民警为师生上法治安全课48堂,并在学校周边设置“护学岗”53个。")
+    links = _links(text, rules)
+    assert "平安校园" in links[(48, "堂")]
+    assert links[(53, "个")] == "护学岗"
+
+
 def test_events_named_together_take_the_figures_their_kind_names(rules):
     text = ("武冈公安举行涉案财物集中返还暨防范电信诈骗宣传活动\n"
             "1月10日上午,武冈市公安局在市人民广场举行涉案财物集中返还暨防范电信诈骗宣传活动,向45名受害群众返还被骗资金86万余元、被盗摩托车9辆。\n"
