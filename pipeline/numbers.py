@@ -76,10 +76,12 @@ def _chinese(num: str) -> Optional[float]:
     """A Chinese numeral's value (cn2an); the same few hundred numerals recur, so it is cached."""
     if num in _BARE:
         return _BARE[num]
-    try:
-        return float(cn2an.cn2an(num, "smart"))
-    except (ValueError, KeyError, IndexError):
-        return None
+    for form in (num, "一" + num) if num[0] in "百千" else (num,):  # 近百万元, 上千万元: cn2an wants 一百万
+        try:
+            return float(cn2an.cn2an(form, "smart"))
+        except (ValueError, KeyError, IndexError):
+            continue
+    return None
 
 
 _BARE = {"百": 100.0, "千": 1000.0, "万": 10000.0, "亿": 100000000.0}

@@ -33,6 +33,7 @@ def _one(text, rules):
     ("共出动警力800人左右。", ("officers", 800, "人", True)),
     ("缴获各类毒品三百二十八点五公斤。", ("drugs_seized", 328.5, "公斤", False)),
     ("检查KTV12家。", ("inspections", 12, "家", False)),
+    ("为群众挽回经济损失近百万元。", ("property_recovered", 1000000, "元", True)),  # cn2an reads 一百万, not 百万
 ])
 def test_hedges_and_magnitudes(text, expected, rules):
     assert expected in _one(text, rules)
