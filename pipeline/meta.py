@@ -98,14 +98,15 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     return None
 
 
-_TITLE_BAD = re.compile(r"。|^[|@#!□]|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|记者|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
+_TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|记者|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
 
 
 def title(c: Cleaned) -> Optional[str]:
     """The headline: the first headline-like line of the page header, before the body.
 
-    Crumbs, date lines, bylines and photo captions are furniture; a line opening with a
-    conjunction (其中…) is a subtitle. "【原标题】" names the title when nothing else does.
+    Crumbs, date lines, bylines, forum handles (@ME:) and photo captions (▲…) are furniture;
+    a line opening with a conjunction (其中…) is a subtitle. A WeChat headline may open with
+    @ (@益阳人 这场警营开放日 你来了吗?). "【原标题】" names the title when nothing else does.
     """
     ls = _lines(c)
     for i in range(0, ls.body_start):

@@ -81,6 +81,14 @@ def test_metadata_from_page(rules):
     assert art.region.adcode == "370827" and art.region.level == "county" and art.region.city == "济宁市"
 
 
+def test_a_wechat_headline_may_open_with_at_but_a_caption_is_no_headline(rules):
+    art = analyse(raw("@益阳人 这场警营开放日 你来了吗?\n益阳市公安局 2023-05-22 20:15 发表于湖南\n"
+                      "▲5月20日,益阳市公安局举办“警营开放日”活动\n5月20日上午,益阳市公安局举办“警营开放日”活动,邀请300余名市民走进警营。"), rules).article
+    assert art.title == "@益阳人 这场警营开放日 你来了吗?"
+    art = analyse(raw("@ME:\n|\n发表于 2013-8-21 09:14\n8月20日上午9时,县公安局举行公开退赃大会。"), rules).article
+    assert art.title is None
+
+
 def test_region_levels(rules):
     def region(text):
         return analyse(raw(text), rules).article.region
