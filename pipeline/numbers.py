@@ -145,7 +145,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "a change against an earlier period (同比增加…), not a tally"
         if q.reason is None and (chosen.search(text, max(0, q.start - 16), q.start) or honoured.match(text, end)):
             q.reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
-        if q.reason is None and suspects_did.search(text, max(0, q.start - 10), q.start):
+        if q.reason is None and suspects_did.search(text, max(0, q.start - 24), q.start):
             q.reason = "what the suspects did (作案…, 涉案金额), not police work"
         if (q.reason is None and q.unit and ("." in num or "点" in num) and not mag and q.value != int(q.value)
                 and q.unit not in _WEIGHTS_AND_MONEY):
