@@ -272,7 +272,8 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences = Marks(body, _SENTENCE_END)
     quoted = _quoted(body, rules, published, sentences)
-    quoted += [b for b in _bracketed(body, rules, published, sentences) if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]
+    quoted += [b for b in _bracketed(body, rules, published, sentences)
+               if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]
     taken = [q.written for q in quoted]
     found = quoted + _unquoted(body, rules, published, taken, sentences)
     taken += [a.written for a in found]
