@@ -100,11 +100,11 @@ def _scanner(syntax: NumberSyntax) -> tuple:
                      tuple(syntax.hedges_after_unit)),
             re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
             re.compile(syntax.change_before), re.compile(syntax.chosen_before), re.compile(syntax.honoured_after),
-            {u: re.compile(b) for u, b in syntax.not_after_unit.items()})
+            {u: re.compile(b) for u, b in syntax.not_after_unit.items()}, re.compile(syntax.not_police_work))
 
 
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
-    pat, people, threshold, suspects_did, change, chosen, honoured, blocks = derived(syntax, ("scanner",), lambda: _scanner(syntax))
+    pat, people, threshold, suspects_did, change, chosen, honoured, blocks, elsewhere = derived(syntax, ("scanner",), lambda: _scanner(syntax))
     out: list[Quantity] = []
     for m in pat.finditer(text):
         pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
@@ -145,6 +145,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "a change against an earlier period (同比增加…), not a tally"
         if q.reason is None and (chosen.search(text, max(0, q.start - 16), q.start) or honoured.match(text, end)):
             q.reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
+        if q.reason is None and elsewhere.search(text, max(0, q.start - 12), q.start):
+            q.reason = "a figure of the place, not of the police (接待游客, 发送旅客)"
         if q.reason is None and suspects_did.search(text, max(0, q.start - 24), q.start):
             q.reason = "what the suspects did (作案…, 涉案金额), not police work"
         if (q.reason is None and q.unit and ("." in num or "点" in num) and not mag and q.value != int(q.value)
