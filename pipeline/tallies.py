@@ -65,7 +65,8 @@ def _unit_at_end(units: tuple[str, ...]) -> re.Pattern:
 _ANY_DIGIT = re.compile(r"\d|[一二两三四五六七八九十]")
 
 
-def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None) -> list[tuple[int, int]]:
+def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None,
+                     openings: tuple[re.Pattern, ...] = ()) -> list[tuple[int, int]]:
     """Spans that split a larger total.
 
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
@@ -75,7 +76,8 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
       mirror the totals before 其中 in their order (破获案件3200余起,抓获嫌疑人5800余名,其中
       侦破…案件410起,抓获嫌疑人1260名);
     - 其中, opening a sentence: to its end, running on past a ';' while the next clause repeats
-      the first one's opening (其中,查处…58起;查处…4起);
+      the first one's opening (其中,查处…58起;查处…4起), or opens with a verb of the same kind
+      (`openings`, the rules' verb patterns: 其中侦破凯里…案,…;破获了…案,…);
     - inside brackets: to the closing bracket; a bracket right after a tally is a breakdown
       of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
@@ -129,7 +131,8 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
                 scopes.append((s, same_unit_run(m.end() + len(clauses[0]), clauses[1:], first.group(1), totals)))
                 continue
         lead = body_rest[:2]
-        while e < len(text) and text[e] == ";" and lead and text[e + 1:e + 3] == lead:
+        kinds = [v for v in openings if v.match(body_rest)]
+        while e < len(text) and text[e] == ";" and lead and (text[e + 1:e + 3] == lead or any(v.match(text, e + 1) for v in kinds)):
             e = sentences.around(e + 1)[1]
         scopes.append((s, e))
     if units:
@@ -140,6 +143,13 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
                     and _ANY_DIGIT.search(text, m.start(), close)):
                 scopes.append((m.start(), close))
     return scopes
+
+
+def _openings(rules: TallyRules) -> tuple[re.Pattern, ...]:
+    """The verbs of the rules that a verb alone decides (cases.verb: 破获|侦破|…, materials.verb:
+    发放|张贴|…): two parts that open with verbs of one such rule are of the same kind."""
+    return derived(rules, ("openings",), lambda: tuple(re.compile(f"(?:{r.verb})了?") for r in rules.rules
+                                                       if r.verb and not r.decisive and r.noun is None and r.units))
 
 
 def _last_verb(spans: list[tuple[int, int]]) -> Optional[tuple[int, int]]:
@@ -236,7 +246,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     count_re = _counted_in(tuple(syntax.units))
     quantities = find_quantities(body, syntax)
     sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
-    scopes = breakdown_scopes(body, tuple(syntax.units), sentences)
+    scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules))
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     verb_starts = [a for a, _ in verb_spans]
     verb_ends = [b for _, b in verb_spans]
