@@ -286,6 +286,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
         left = body[left_start:q.start]
+        resp = _respective(body, cs, q.start)
+        if resp is not None:
+            left = resp  # 出动警力、警车分别为640人次、152辆次: the k-th count goes with the k-th noun
         _, clause_end = clauses.around(q.end)
         right_full = body[q.end:clause_end]
         kinds = _ADMIN_KINDS.match(right_full, 1) if right_full[:1] in "县市区" else None
@@ -337,6 +340,22 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
+
+
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达|有)")
+
+
+def _respective(body: str, start: int, pos: int) -> Optional[str]:
+    """For the k-th count of a 、-list after 分别为 (警力、警车分别为640人次、152辆次), the k-th
+    item of the 、-list before it; None when the count follows no such list."""
+    m = None
+    for m in _RESPECTIVELY.finditer(body, start, pos):
+        pass
+    if m is None:
+        return None
+    items = body[start:m.start()].split("、")
+    k = body[m.end():pos].count("、")
+    return items[k] if len(items) > 1 and k < len(items) else None
 
 
 def _head_noun(right_item: str) -> tuple[str, str, Optional[re.Match]]:
