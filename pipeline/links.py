@@ -25,8 +25,7 @@ def owners_of(body: str, positions: list[int], mentions: list[Mention], sentence
     carried: Optional[tuple[int, Optional[int]]] = None  # (where the pointing-back sentence starts, its activity)
     for p in positions:
         sentence = sentences.around(p)
-        o = owner(p, mentions, sentence, body)
-        plain = owner(p, mentions)
+        o, plain = _owner(p, mentions, sentence, body)
         if (carried is not None and o == plain and carried[0] < sentence[0]
                 and "\n" not in body[carried[0]:sentence[0]] and not _named_in(mentions, carried[0], p)):
             o = carried[1]
@@ -45,6 +44,11 @@ def owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]]
     sentence names activities only after it, the last of those (两千余名群众参加…“蜀剑”行动被盗财物
     集中返还大会: the head of the phrase comes last); and when its sentence opens by pointing back
     (大会上, 活动现场, 行动中), the last activity whose wording has that word; else the first activity."""
+    return _owner(pos, mentions, sentence, body)[0]
+
+
+def _owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]], body: str) -> tuple[Optional[int], Optional[int]]:
+    """owner(), and the plain default beside it: the activity mentioned last before `pos` (else the first)."""
     best, best_pos = None, -1
     after, after_pos = None, -1
     for i, m in enumerate(mentions):
@@ -60,12 +64,11 @@ def owner(pos: int, mentions: list[Mention], sentence: Optional[tuple[int, int]]
         if back is None:
             back = _the_period(body, sentence[0], mentions)
         if back is not None:
-            return back
+            return back, best
+    plain = 0 if best is None and mentions else best
     if after is not None and (best is None or best_pos < sentence[0]):
-        return after
-    if best is None and mentions:
-        return 0
-    return best
+        return after, plain
+    return plain, plain
 
 
 def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention],
