@@ -35,6 +35,9 @@ _TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
 _VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$")
 # 对 + its object + the verb, right before a quoted word: the word is what was done to the object
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
+# an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”
+# 主题讲座): the quoted words name that event
+_EVENT_AFTER = re.compile(r"(?:专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$)")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》【】]")
@@ -123,7 +126,8 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         verb_before = _VERB_BEFORE.search(body[max(0, m.start() - 8):m.start()])
         if not (cont or x_head or verb_before):
             continue
-        if not (cont or x_head) and not _STOP_OR_END.match(body[m.end():m.end() + 1]):
+        if (not (cont or x_head) and not _STOP_OR_END.match(body[m.end():m.end() + 1])
+                and not _EVENT_AFTER.match(body, m.end())):
             continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
         if not (cont or x_head) and _DONE_TO.search(body, max(0, m.start() - 16), m.start()):
             continue  # 逐家对承办方开展“约谈”: what was done to someone, quoted, not an activity's name
@@ -184,8 +188,9 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
             introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
         if cuts:
             window = window[cuts[-1].end():]
-        counted = c["counted_after_head"].match(body[m.end():m.end() + 8]) is not None
-        if counted and (not introduced or body[_COUNT_RUN.match(body, m.end()).end():][:1] == "、"):
+        count_at = m.end() + 2 if body.startswith(("活动", "行动"), m.end()) else m.end()  # 宣传活动260余场
+        counted = c["counted_after_head"].match(body[count_at:count_at + 8]) is not None
+        if counted and (not introduced or body[_COUNT_RUN.match(body, count_at).end():][:1] == "、"):
             continue  # 宣传80余场, 召开座谈会12次、开设课堂26次: counted events, tallies of the activity around them
         if c["generic_heads"].match(m.group(0)) and not introduced:
             continue
