@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Optional
 
+from .festivals import festival_day
 from .rules import ActivityRules
 from .spans import Marks
 
@@ -54,6 +55,9 @@ _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 _DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间)")
 _TODAY = re.compile(r"今天|今日(?![头报])")
 _YESTERDAY = re.compile(r"昨天|昨日")
+# a festival named as a day (除夕夜, 中秋节当晚), not a holiday period (中秋假期, 春节期间, 国庆中秋“双节”)
+_FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?|端午节?|中秋节?|元旦)"
+                       r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
@@ -493,6 +497,11 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
             # 昨天上午,…举办…比武竞赛: the day before publication (记者昨日从…获悉 is when it was reported)
             day = (date.fromisoformat(published) - timedelta(days=1)).isoformat()
             return day, day
+        festival = _FESTIVAL.search(chunk)
+        if festival and published:
+            day = festival_day(festival.group(1), published)  # 除夕安保 in a story of 2011-02-03: 2011-02-02
+            if day:
+                return day, day
         if re.search(r"当天|当日|同日|同一天", chunk):
             prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
             return prev, prev

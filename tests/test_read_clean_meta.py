@@ -155,3 +155,15 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     # a 新区's 分局 is named by the district's short form (浦东新区 → 浦东分局)
     assert agency("标题\n2024-02-18 来源:浦东时报\n上海市公安局浦东分局开展春节安保,设置临时警务站16个。") == "上海市公安局浦东分局"
     assert agency("标题\n2024-02-18 来源:浦东时报\n浦东新区公安民警开展春节安保,设置临时警务站16个。") == "上海市公安局浦东分局"
+
+
+def test_festival_days_come_from_the_lunar_calendar_nearest_the_publication():
+    from pipeline.festivals import festival_day
+
+    assert festival_day("除夕", "2011-02-03") == "2011-02-02"
+    assert festival_day("中秋节", "2023-10-01") == "2023-09-29"
+    assert festival_day("元宵", "2024-02-25") == "2024-02-24"
+    assert festival_day("除夕", "2024-02-08") == "2024-02-09"  # the day after: a story written on its eve
+    assert festival_day("中秋", "2023-05-01") is None  # months away: not the day the story reports
+    assert festival_day("春运", "2023-01-20") is None
+
