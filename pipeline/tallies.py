@@ -348,9 +348,8 @@ _RESPECTIVELY = re.compile(r"分别(?:为|是|达|有)")
 def _respective(body: str, start: int, pos: int) -> Optional[str]:
     """For the k-th count of a 、-list after 分别为 (警力、警车分别为640人次、152辆次), the k-th
     item of the 、-list before it; None when the count follows no such list."""
-    m = None
-    for m in _RESPECTIVELY.finditer(body, start, pos):
-        pass
+    i = body.rfind("分别", start, pos)
+    m = _RESPECTIVELY.match(body, i, pos) if i >= 0 else None
     if m is None:
         return None
     items = body[start:m.start()].split("、")
