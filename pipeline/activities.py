@@ -58,6 +58,8 @@ _YESTERDAY = re.compile(r"昨天|昨日")
 # a festival named as a day (除夕夜, 中秋节当晚), not a holiday period (中秋假期, 春节期间, 国庆中秋“双节”)
 _FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?|端午节?|中秋节?|元旦)"
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
+# a meeting on how a campaign goes or went (推进会, 调度会, 总结会): its day is no day of the campaign
+_MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶段总结)(?:表彰)?(?:会|大会|会议)")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
@@ -298,6 +300,8 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead and not a.bracketed
         a.in_title = a.name_span[0] < title_end
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
+        if _MEETING_ON.match(body, a.written[1]):
+            a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
     merged = _merge(found, body)
     for a in merged:
         if not a.start and not a.end:

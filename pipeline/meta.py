@@ -174,7 +174,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     lead_end = _lead_end(text)
     scores: dict[Place, float] = defaultdict(float)
     police_bound: dict[Place, float] = defaultdict(float)
-    occurrences = gz.find_in_tokens(starts, tokens) + _branches(text, gz)
+    occurrences = _not_stations(text, gz.find_in_tokens(starts, tokens)) + _branches(text, gz)
     early_bound: set[Place] = set()
     names_seen = {n for _, _, n, _ in occurrences}
     named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
@@ -213,6 +213,18 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     best = _level_by_wording(best, text, gz)
     region = best.region()
     return RegionGuess(region, _agency(c, rules, best, region))
+
+
+_STATION_OF = re.compile(r"(?:公安局|分局)$")
+
+
+def _not_stations(text: str, occurrences: list) -> list:
+    """Leave out a name the text gives to a police station of a bureau it names first (崇州市公安局
+    怀远派出所): a station is named after its town, so that name (怀远, also a county in Anhui) says
+    nothing of the region, wherever else it stands (怀远派出所召开…)."""
+    stations = {name for s, e, name, _ in occurrences
+                if text.startswith("派出所", e) and _STATION_OF.search(text, max(0, s - 3), s)}
+    return [o for o in occurrences if o[2] not in stations] if stations else occurrences
 
 
 _BRANCH = re.compile(r"([\u4e00-\u9fa5]{2,6}?市)公安局([\u4e00-\u9fa5]{1,5}?)分局")
