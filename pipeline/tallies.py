@@ -31,6 +31,8 @@ _ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
+_NOTHING_AFTER = re.compile(r"[,。;、()\n]|$")
+_BULLETS = re.compile(r"[\s■□●○◆◇▲△★☆•·\-*>]*")
 
 
 @dataclass(slots=True)
@@ -277,6 +279,15 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         prev_end = prev_end_in_item.get(is_)
         follows = prev_end is not None and prev_end == q.start
         left_start = max(is_, prev_end or is_)
+        labelled = (left_start == q.start and left_start > cs and body[left_start - 1] == ":"
+                    and _NOTHING_AFTER.match(body, q.end) is not None)
+        if labelled:
+            # a label and its figure, nothing after it (■ 暂扣车辆:132辆, 开展交通安全宣传:38场次): the
+            # label is the phrase before the colon
+            label = _BULLETS.match(body, items.around(left_start - 1)[0]).end()
+            labelled = not _DIGIT.search(body, label, left_start)
+            if labelled:
+                left_start = label
         lo, hi = bisect.bisect_left(verb_starts, verb_from), bisect.bisect_left(verb_ends, q.start + 1)
         before = [v for v in verb_spans[lo:hi] if v[1] <= q.start]
         if len(before) > 1 and body[before[-1][1]:before[-1][1] + 1] == "的" and before[-2][1] > cs:
@@ -285,7 +296,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         verb = body[vm[0]:vm[1]] if vm else ""
         verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
-        left = body[left_start:q.start]
+        left = body[left_start:q.start - labelled]
         resp = _respective(body, cs, q.start)
         if resp is not None:
             left = resp  # 出动警力、警车分别为640人次、152辆次: the k-th count goes with the k-th noun
