@@ -279,6 +279,23 @@ def _cases_solved(body: str, rules: ActivityRules, published: Optional[str], sen
     return out
 
 
+def _events_secured(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
+    """An event the police see through (护航“村超”总决赛): security duty, named by the event. Its
+    dates are those of its sentence, else of the first later sentence that names the event."""
+    out = []
+    for m in rules.compiled["event_secured"].finditer(body):
+        s, e = m.span("name")
+        sent = sentences.around(s)
+        start, end = dates_near(body, sent, s, published)
+        if not start and not end:
+            again = body.find(m.group("name"), sent[1])
+            if again >= 0:
+                start, end = dates_near(body, sentences.around(again), again, published)
+        name = re.sub(r"[“”\"]", "", m.group("name"))
+        out.append(Mention((s, e), name, "security", start, end, sent, False, [s], (m.start(), e)))
+    return out
+
+
 def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences = Marks(body, _SENTENCE_END)
@@ -288,7 +305,8 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     taken = [q.written for q in quoted]
     found = quoted + _unquoted(body, rules, published, taken, sentences)
     taken += [a.written for a in found]
-    found += [c for c in _cases_solved(body, rules, published, sentences) if not any(a <= c.written[0] < b for a, b in taken)]
+    found += [c for c in _cases_solved(body, rules, published, sentences) + _events_secured(body, rules, published, sentences)
+              if not any(a <= c.written[0] < b for a, b in taken)]
     found.sort(key=lambda a: a.name_span[0])
     # an undertaking counted as it is named is one of its own only when it is of a kind not
     # reported before (开展满意度电话回访280余次 after a publicity day); else it is a tally of that one
@@ -302,7 +320,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
         if _MEETING_ON.match(body, a.written[1]):
             a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
-    merged = _merge(found, body)
+    merged = _merge(found, body, title_end)
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
@@ -388,7 +406,7 @@ def _coordinated(b: Mention, a: Mention, body: str) -> bool:
     return re.fullmatch(r"\s*[和及与、暨]\s*", body[b.written[1]:a.name_span[0]] or "x") is not None
 
 
-def _merge(found: list[Mention], body: str = "") -> list[Mention]:
+def _merge(found: list[Mention], body: str = "", title_end: int = 0) -> list[Mention]:
     """One activity per name: later mentions of the same (or a like) name add positions and dates.
     The name kept is the quoted one, else the first one written in the body with a date."""
     out: list[Mention] = []
@@ -401,7 +419,9 @@ def _merge(found: list[Mention], body: str = "") -> list[Mention]:
             same = next((b for b in out if b.quoted and len(a.name) >= 2 and body[b.written[0]:b.written[1]].endswith(a.name)), None)
         if same is None and a.quoted and not a.in_title:
             # the headline's unquoted wording (禁毒宣传) and the body's quoted name of that kind (“6·26”国际禁毒日宣传)
-            same = next((b for b in reversed(out) if b.in_title and not b.quoted and b.type == a.type and _dates_agree(a, b)
+            # (named in the headline, even when a longer reading there renamed it: 反诈宣传 / 反诈宣传进校园)
+            same = next((b for b in reversed(out) if min(b.positions) < title_end and not b.quoted and b.type == a.type
+                         and _dates_agree(a, b)
                          and _common(_own_words(a.name), _own_words(b.name)) >= 2), None)
         if same is None and not a.quoted and not (a.start or a.end) and _DURING.match(body, a.sentence[0]):
             # 行动中,民警对…开展集中清查: the campaign's own work, told in a sentence that points back to it

@@ -327,9 +327,17 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
             if name == want or (len(name) > len(want) and name.endswith(want)):
                 s = m.end() - len(want)
                 return c.view.stored_span(s, m.end())
+    if region["level"] == "city":
+        first = c.body.find(wants[0])
+        zone = _ZONE_BRANCH.match(c.body, first + len(wants[0])) if first >= 0 else None
+        if zone:  # 西安市公安局高新分局: a zone's (or a service's) branch, no county of its own, tells its story
+            return c.view.stored_span(first, zone.end())
     if len(wants) > 1 and re.search(re.escape(region["county"]) + "(?:公安)?分局", c.body):
         return wants[1]  # 万州区公安分局: the text keeps 区, so the full name does (重庆市公安局万州区分局)
     return wants[0]
+
+
+_ZONE_BRANCH = re.compile(r"[\u4e00-\u9fa5]{1,6}?分局")
 
 
 def _constructed(place: Place, region: dict) -> list[str]:

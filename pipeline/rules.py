@@ -183,13 +183,14 @@ class ActivityRules(BaseModel):
     introducing_verbs: str
     not_activity: str
     case_solved: str  # one case told as a story (成功破获一起盗窃电动车案件): an investigation of its own
+    event_secured: str  # an event the police see through (护航“村超”总决赛): security duty named by the event
     types: list[ActivityCue]
     clause_kinds: list[str] = Field(default_factory=list)  # see rules/activities.yaml
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
     _v = field_validator("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity", "context_after",
-                         "generic_heads", "bare_heads", "introducing_verbs", "case_solved")(_check_regex)
+                         "generic_heads", "bare_heads", "introducing_verbs", "case_solved", "event_secured")(_check_regex)
 
     @field_validator("clause_kinds")
     @classmethod
@@ -205,7 +206,8 @@ class ActivityRules(BaseModel):
     @cached_property
     def compiled(self):
         return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity",
-                                                          "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved")}
+                                                          "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved",
+                                                          "event_secured")}
 
     @cached_property
     def type_res(self):

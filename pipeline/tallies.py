@@ -330,6 +330,13 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         if rule is None and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
             # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it
             rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
+        if (right and len(right) <= 4 and after_verb and not left.strip(" 共累计全部各类")
+                and (rule is None or _unknown_noun(right, rule, how))):
+            # a short noun no rule knows, then its verb (上千名新生参加活动): the verb after it decides
+            # (not past words between them: 确保…6320名考生平安顺利参加考试)
+            by_after, how_after = categorize(rules, q.unit, after_verb, 0, "", right.strip(), follows, index)
+            if by_after is not None:
+                rule, how, f.verb = by_after, "verb after", after_verb
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
@@ -340,7 +347,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             f.reason = "no rule matched" + (f" (verb {verb!r}, noun {(right or left)[-8:]!r})" if verb or right or left else "")
             prev_end_in_item[is_] = q.end
             continue
-        elif len(_HAN.findall(right)) >= 2 and how != "noun after" and not rule.decisive and not rule.follows_tally and not (rule.verb and rule.noun):
+        elif how != "verb after" and _unknown_noun(right, rule, how):
             f.reason = f"counted noun {right!r} has no rule"
             prev_end_in_item[is_] = q.end
             continue
@@ -351,6 +358,12 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
+
+
+def _unknown_noun(right: str, rule: TallyRule, how: str) -> bool:
+    """The counted noun after the classifier names something the rule that matched does not speak of."""
+    return (len(_HAN.findall(right)) >= 2 and how != "noun after" and not rule.decisive and not rule.follows_tally
+            and not (rule.verb and rule.noun))
 
 
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达|有)")

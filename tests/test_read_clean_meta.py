@@ -160,6 +160,9 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     # a 新区's 分局 is named by the district's short form (浦东新区 → 浦东分局)
     assert agency("标题\n2024-02-18 来源:浦东时报\n上海市公安局浦东分局开展春节安保,设置临时警务站16个。") == "上海市公安局浦东分局"
     assert agency("标题\n2024-02-18 来源:浦东时报\n浦东新区公安民警开展春节安保,设置临时警务站16个。") == "上海市公安局浦东分局"
+    # a zone's branch (高新分局) has no county of its own: the city is its region, the branch its agency
+    art = analyse(raw("标题\n2024-09-20 来源:西安市公安局高新分局\n9月19日,西安市公安局高新分局开展宣传活动,发放宣传资料3000余份。"), rules).article
+    assert (art.agency, art.region.level, art.region.adcode) == ("西安市公安局高新分局", "city", "610100")
 
 
 def test_festival_days_come_from_the_lunar_calendar_nearest_the_publication():
