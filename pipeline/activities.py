@@ -60,6 +60,7 @@ _FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
 # a meeting on how a campaign goes or went (推进会, 调度会, 总结会): its day is no day of the campaign
 _MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶段总结)(?:表彰)?(?:会|大会|会议)")
+_SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)$")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
@@ -177,7 +178,9 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         window = body[max(0, m.start() - 16):m.start()]
         window = _PHRASE_SPLIT.split(window)[-1]
         cuts = list(c["left_cut"].finditer(window))
-        introduced = bool(cuts) and bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
+        # the verb may stand before words of scope (举办全市公安机关…大比武)
+        introduced = bool(cuts) and (bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
+                                     or _SCOPE_AFTER_VERB.search(window[:cuts[-1].end()]) is not None)
         if cuts and cuts[-1].group(0) == "暨" and not introduced:
             # 举办涉案财物集中返还暨防诈宣传活动: the verb before the first event introduces the second
             # (the verb may stand further back than the window, at the start of the clause)
@@ -320,7 +323,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
         if _MEETING_ON.match(body, a.written[1]):
             a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
-    merged = _merge(found, body, title_end)
+    merged = _merge(found, body, title_end, rules.heads_re)
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
@@ -406,7 +409,7 @@ def _coordinated(b: Mention, a: Mention, body: str) -> bool:
     return re.fullmatch(r"\s*[和及与、暨]\s*", body[b.written[1]:a.name_span[0]] or "x") is not None
 
 
-def _merge(found: list[Mention], body: str = "", title_end: int = 0) -> list[Mention]:
+def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Optional[re.Pattern] = None) -> list[Mention]:
     """One activity per name: later mentions of the same (or a like) name add positions and dates.
     The name kept is the quoted one, else the first one written in the body with a date."""
     out: list[Mention] = []
@@ -439,7 +442,7 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0) -> list[Men
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
                          and (b.paragraph == a.paragraph or not a.introduced
                               or (a.generic and any(body.rfind("\n", 0, q) + 1 == a.paragraph for q in b.positions))
-                              or (b.in_title and not a.in_title and _dates_agree(a, b)
+                              or (b.in_title and not a.in_title and _dates_agree(a, b) and not _other_heads(a, b, heads)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
         if same and a.name == same.name and set(a.positions) <= set(same.positions):
             continue  # the same name found again by another head (…宣传活动: 宣传, 活动)
@@ -461,6 +464,21 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0) -> list[Men
             continue
         out.append(a)
     return out
+
+
+def _other_heads(a: Mention, b: Mention, heads: Optional[re.Pattern]) -> bool:
+    """Both names end in a head word, and the two heads share no word: two kinds of work
+    (实战大练兵 / 警务实战技能大比武), however much of the rest of their names they share
+    (集中返还 / 被盗电动车集中发还 share 集中: one kind)."""
+    if heads is None:
+        return False
+    ha, hb = _head_word(a.name, heads), _head_word(b.name, heads)
+    return bool(ha and hb) and _common(ha, hb) < 2
+
+
+def _head_word(name: str, heads: re.Pattern) -> str:
+    k = next((k for k in range(len(name)) if heads.fullmatch(name, k)), None)
+    return name[k:] if k is not None else ""
 
 
 def _dates_agree(a: Mention, b: Mention) -> bool:
