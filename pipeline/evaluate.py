@@ -1,7 +1,8 @@
 """Score extraction against gold files (SCHEMA form), as ../shared/eval/score.py defines it.
 
 Used by `pressmetrics validate` so that CI fails on an extraction regression. A folder holds
-<doc_id>.txt|.html articles, each with <doc_id>.json gold beside it.
+<doc_id>.txt|.html articles, each with <doc_id>.json gold beside it; an article may also be a
+line of a .jsonl file in the folder, whose `id` is the gold's doc_id.
 """
 from __future__ import annotations
 
@@ -42,17 +43,43 @@ def same_activity(g, p) -> bool:
     return bool(g and p) and (g == p or g in p or p in g)
 
 
-def load_pairs(gold_dir: Path) -> list[tuple[Path, dict]]:
+def _jsonl_ids(folder: Path) -> dict[str, Path]:
+    """The `id` of every line of the folder's .jsonl files, with its file (lines that are no
+    JSON object are left to the reader, which names them)."""
+    ids = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(obj, dict) and obj.get("id") is not None:
+                ids.setdefault(str(obj["id"]), path)
+    return ids
+
+
+def article_for(gold_path: Path, jsonl_ids: "dict[str, Path] | None" = None) -> "Path | None":
+    """The file the gold's article is in: <doc_id>.txt/.html beside it, or the .jsonl holding that id."""
+    beside = next((gold_path.with_suffix(s) for s in (".txt", ".html", ".htm") if gold_path.with_suffix(s).exists()), None)
+    if beside is not None:
+        return beside
+    ids = _jsonl_ids(gold_path.parent) if jsonl_ids is None else jsonl_ids
+    return ids.get(gold_path.stem)
+
+
+def load_pairs(gold_dir: Path) -> list[tuple[str, Path, dict]]:
+    """(doc_id, the file its article is in, the gold) for every gold file of the folder."""
     pairs = []
+    ids = _jsonl_ids(gold_dir)
     for gold_path in sorted(gold_dir.glob("*.json")):
         try:
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ValueError(f"{gold_path}: not a readable gold JSON file: {exc}") from None
-        article = next((gold_path.with_suffix(s) for s in (".txt", ".html", ".htm") if gold_path.with_suffix(s).exists()), None)
+        article = article_for(gold_path, ids)
         if article is None:
-            raise ValueError(f"{gold_path}: no article (.txt or .html) beside it")
-        pairs.append((article, gold))
+            raise ValueError(f"{gold_path}: no article (.txt or .html) beside it, nor a .jsonl line with id {gold_path.stem!r}")
+        pairs.append((gold_path.stem, article, gold))
     if not pairs:
         raise ValueError(f"{gold_dir}: no gold .json files")
     return pairs
@@ -130,10 +157,13 @@ def score(golds: dict[str, dict], preds: dict[str, dict]) -> dict:
 
 def evaluate_dir(gold_dir: Path, rules: Rules) -> dict:
     golds, preds = {}, {}
-    for article, gold in load_pairs(gold_dir):
-        golds[article.stem] = gold
+    pairs = load_pairs(gold_dir)
+    for doc_id, _, gold in pairs:
+        golds[doc_id] = gold
+    for article in dict.fromkeys(a for _, a, _ in pairs):  # a .jsonl file is read once
         for item in read_path(article):
             if isinstance(item, ReadError):
                 raise ValueError(f"{item.path}: {item.reason}")
-            preds[item.doc_id] = extract(item, rules).model_dump()
+            if item.doc_id in golds:
+                preds[item.doc_id] = extract(item, rules).model_dump()
     return score(golds, preds)

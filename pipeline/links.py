@@ -78,6 +78,12 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
     交警大队共查处…), reports on the campaign again: its tallies go back to the headline's activity.
     An activity named as a heading, with its figures in the paragraphs below, keeps them."""
     headline = next((i for i, m in enumerate(mentions) if m.positions and min(m.positions) < title_end), None)
+    if headline is None and mentions and positions and mentions[0].positions:
+        # no activity in the headline: the campaign the lead names before any figure plays its part
+        # (今年9月以来,…开展打击“两抢一盗”专项行动…共破获… / 一是强化巡逻防控… / 二是加强源头管控…)
+        first = min(mentions[0].positions)
+        if first < positions[0] and body.find("\n", first) > positions[0]:
+            headline = 0
     if headline is None:
         return owners
 

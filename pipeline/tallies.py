@@ -26,6 +26,8 @@ _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
 _TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近))[^,。;、:对把将]{0,16}?[近约]?$")
+# …, and a later item of a 、-list that object is (对31家收购站、18家修理厂进行清理整顿)
+_TO_OBJECT_LIST = re.compile(r"(?:(?<!针)对|把|将(?!近))[^,。;:对把将]{0,40}?、$")
 # 县(市、区), 县(市): the kinds of county-level body a count covers, written inside the noun
 _ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
@@ -316,7 +318,8 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             if nxt_count:
                 right = _head_noun(right_full[nxt_count.end():])[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
-        if _TO_OBJECT.search(left):
+        if _TO_OBJECT.search(left) or (not left.strip() and is_ > cs and body[is_ - 1] == "、"
+                                       and _TO_OBJECT_LIST.search(body, cs, q.start)):
             # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
             # at the head of the next one (对…的3家场所,当场责令整改)
             later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))

@@ -13,7 +13,7 @@ from pipeline.schema_doc import example_queries
 
 from .conftest import CORPUS, ROOT
 
-N_ARTICLES = len([p for p in CORPUS.iterdir() if p.suffix in (".txt", ".html")])
+N_ARTICLES = len(list(CORPUS.glob("*.json")))  # one gold file per article (a .jsonl file holds several)
 
 
 def run(*args):
@@ -122,6 +122,24 @@ def test_validate_passes_and_fails_on_threshold(tmp_path):
     r = run("validate", bad, "--min-f1", "0.95", "--format", "json")
     assert r.exit_code == 1
     assert json.loads(r.output.split("FAIL")[0])["tallies"]["f1"] == 0
+
+
+def test_validate_reads_articles_from_a_jsonl_file_by_id(tmp_path):
+    gold_dir = tmp_path / "g"
+    gold_dir.mkdir()
+    lines = [{"id": "a1", "text": "某县公安局开展夜查\n2023-05-02 来源:某县公安局\n某县公安局出动警力120人次,查处酒驾12起。"},
+             {"id": "a2", "text": "某县公安局开展宣传\n2023-05-03 来源:某县公安局\n民警发放宣传资料300份。"}]
+    (gold_dir / "two.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    for doc_id, metrics in (("a1", [("officers", 120, "人次"), ("violations", 12, "起")]), ("a2", [("materials", 300, "份")])):
+        gold = {"doc_id": doc_id, "published": None, "region": None, "activities": [],
+                "metrics": [{"category": c, "value": v, "unit": u} for c, v, u in metrics]}
+        (gold_dir / f"{doc_id}.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    r = run("validate", gold_dir, "--format", "json")
+    out = json.loads(r.output)
+    assert r.exit_code == 0 and out["articles"] == 2 and out["tallies"]["f1"] == 1.0
+    (gold_dir / "a3.json").write_text(json.dumps({"doc_id": "a3", "metrics": []}), encoding="utf-8")
+    r = run("validate", gold_dir)
+    assert r.exit_code != 0 and "a3.json" in r.output and "no article" in r.output and "Traceback" not in r.output
 
 
 def test_bad_rule_file_is_one_clear_message(tmp_path):

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from pipeline.evaluate import evaluate_dir, tally_key
+from pipeline.evaluate import article_for, evaluate_dir, tally_key
 from pipeline.extract import extract
 from pipeline.read import read_path
 
@@ -29,8 +29,7 @@ def test_corpus_covers_six_counties_in_three_provinces():
                                        if p.stem in KNOWN_WRONG else p for p in GOLD], ids=[p.stem for p in GOLD])
 def test_fixture_metadata_matches_gold(gold_path, rules):
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    article = next(p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html")) if p.exists())
-    (doc,) = list(read_path(article))
+    (doc,) = [d for d in read_path(article_for(gold_path)) if d.doc_id == gold_path.stem]  # a .jsonl holds several
     pred = extract(doc, rules)
     assert pred.published == gold["published"]
     assert pred.region.adcode == gold["region"]["adcode"]
