@@ -60,7 +60,8 @@ _FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
 # a meeting on how a campaign goes or went (推进会, 调度会, 总结会): its day is no day of the campaign
 _MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶段总结)(?:表彰)?(?:会|大会|会议)")
-_SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)$")
+_SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)了?(?:(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)"
+                               r"|为期[^,。;的]{1,8}的)$")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
@@ -178,7 +179,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         window = body[max(0, m.start() - 16):m.start()]
         window = _PHRASE_SPLIT.split(window)[-1]
         cuts = list(c["left_cut"].finditer(window))
-        # the verb may stand before words of scope (举办全市公安机关…大比武)
+        # the verb may stand before words of scope or a duration (举办全市公安机关…大比武, 开展为期一个月的…整治)
         introduced = bool(cuts) and (bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
                                      or _SCOPE_AFTER_VERB.search(window[:cuts[-1].end()]) is not None)
         if cuts and cuts[-1].group(0) == "暨" and not introduced:
