@@ -326,14 +326,16 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
                                                  if body[clause_end:clause_end + 1] == "," else None)
             if later:
                 verb, verb_dist = later.group(0), 0
-        elif not left.strip(" 共累计全部各类") and not right and after_verb:
-            verb, verb_dist = after_verb, 0  # 52.3万人参加
+        elif _bare(left) and after_verb and (not right or (vm is not None and vm[1] <= cs)):
+            # 52.3万人参加; and a clause of its own whose verb follows its count (…收缴赌资4万多元,
+            # 一百余名群众参加): the verb of the clause before does not govern it
+            verb, verb_dist = after_verb, 0
         f.verb, f.noun = verb, (right or left)
         rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows, index)
         if rule is None and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
             # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it
             rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
-        if (right and len(right) <= 4 and after_verb and not left.strip(" 共累计全部各类")
+        if (right and len(right) <= 4 and after_verb and _bare(left)
                 and (rule is None or _unknown_noun(right, rule, how))):
             # a short noun no rule knows, then its verb (上千名新生参加活动): the verb after it decides
             # (not past words between them: 确保…6320名考生平安顺利参加考试)
@@ -343,7 +345,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
-        elliptic = weak and not right and (not left.strip(" 共累计全部各类") or not after_verb_noun.strip(" 了共累计全部当场已"))
+        elliptic = weak and not right and (_bare(left) or not after_verb_noun.strip(" 了共累计全部当场已"))
         if inherited and weak and (elliptic or in_scope):
             f.category, f.rule = inherited, "inherit.same_unit"
         elif rule is None:
@@ -361,6 +363,14 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
+
+
+_LEADS = re.compile(r"[\s共累计全部各类有]*")
+
+
+def _bare(left: str) -> bool:
+    """Nothing before the count in its item but words that lead a total (共, 累计, 共有)."""
+    return _LEADS.fullmatch(left) is not None
 
 
 def _unknown_noun(right: str, rule: TallyRule, how: str) -> bool:
