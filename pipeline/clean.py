@@ -24,7 +24,8 @@ from .quiet import quiet
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "header", "iframe", "form", "select", "button"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
-               "ul", "ol", "dd", "dt", "blockquote", "title", "td"}
+               "ul", "ol", "dd", "dt", "blockquote", "title"}
+_CELL_TAGS = {"td", "th"}  # the cells of a row stay on one line (出动警力 280人次): a label and its figure
 
 
 class _TextParser(HTMLParser):
@@ -48,6 +49,8 @@ class _TextParser(HTMLParser):
                 self.meta[key] = a["content"]
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS and self.skip:

@@ -69,6 +69,9 @@ def _dates(line: str):
 _DATE_LABEL = re.compile(r"^\s*(?:发布时间|发布日期|更新时间|日期|时间|发表于|发表时间)\s*[::]?")
 
 
+_TODAY_BANNER = re.compile(r"今天是|今日是|今天[::]|当前日期|当前时间|现在时间")
+
+
 def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     """The page's date line; else the dateline (X月X日讯) with the year the page shows; else None.
 
@@ -81,6 +84,8 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
             return v
     ls = _lines(c)
     for i in range(0, min(ls.body_start, len(ls.spans))):
+        if _TODAY_BANNER.search(ls.text(i)):
+            continue  # 欢迎访问…今天是2024年1月10日 星期三: the day the page was fetched, not published
         v = next((d for d in _dates(ls.text(i)) if d), None)
         if v:
             return v

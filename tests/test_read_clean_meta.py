@@ -3,6 +3,7 @@ import json
 
 from pipeline.clean import clean, make_view
 from pipeline.extract import analyse
+from pipeline.models import RawDoc
 from pipeline.read import read_path
 
 from .conftest import raw
@@ -120,6 +121,16 @@ def test_region_levels(rules):
     art = analyse(raw("怀远派出所召开警民恳谈会\n来源:崇州市人民政府网 发布时间:2022年11月08日\n"
                       "近日,崇州市公安局怀远派出所召开警民恳谈会,六十余人参加。\n下一步,怀远派出所将逐条回复。"), rules).article
     assert (art.region.adcode, art.agency) == ("510184", "崇州市公安局")
+
+
+def test_a_table_row_is_a_label_and_its_figure_and_a_today_banner_no_date(rules):
+    page = ("<html><body><div>欢迎访问某县人民政府网站 今天是2024年1月10日 星期三</div>"
+            "<h2>莒县公安局开展冬季治安清查行动</h2><p>时间:2024-01-09 来源:莒县公安局</p>"
+            "<p>1月6日晚,莒县公安局开展冬季治安清查行动。</p>"
+            "<table><tr><td>出动警力</td><td>280人次</td></tr><tr><th>清查场所</th><td>96家</td></tr></table></body></html>")
+    art = analyse(RawDoc(doc_id="t", path="t.html", text=page, is_html=True), rules).article
+    assert art.published == "2024-01-09"
+    assert {(m.category, m.value, m.unit) for m in art.metrics} == {("officers", 280, "人次"), ("inspections", 96, "家")}
 
 
 def test_no_date_no_region_is_still_an_article(rules):
