@@ -328,7 +328,25 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
+        if not a.start and not a.end:
+            span = _period_it_is_named_for(body, a.name)
+            if span:
+                a.start, a.end = dates_near(body, span, span[0], published)
     return merged
+
+
+_HOLIDAY = re.compile(r"(春节|国庆|五一|劳动节|端午|中秋|元旦|清明)节?(?:假期|长假|小长假|黄金周|期间)")
+
+
+def _period_it_is_named_for(body: str, name: str) -> Optional[tuple[int, int]]:
+    """An undated activity named for a holiday period (春节假期安保) takes the days the article
+    gives that period (春节假期(2月10日至17日), 国庆假期期间(10月1日至7日)): the span of those dates."""
+    h = _HOLIDAY.search(name)
+    if not h:
+        return None
+    m = re.search(re.escape(h.group(1)) + r"节?(?:假期|长假|小长假|黄金周)?(?:期间)?\s*[(:]?\s*"
+                  r"(\d{1,2}月\d{1,2}日\s*(?:至|到|-|—|~)\s*(?:\d{1,2}月)?\d{1,2}日)", body)
+    return m.span(1) if m else None
 
 
 def _day_it_is_named_for(body: str, name: str, published: Optional[str]):
