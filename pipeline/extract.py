@@ -78,7 +78,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     mentions = [settle(m) for m in keep_reported(mentions, set(links(mentions)), title_end)]
     names = [_display_name(c, m) for m in mentions]
     activity_of = links(mentions)
-    metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of])
+    metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of], title_end)
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
                       region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
@@ -116,24 +116,33 @@ def _display_name(c: Cleaned, m: Mention) -> str:
     return re.sub(r"[“”\"]", "", raw)
 
 
-def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[Optional[str]]) -> list[Metric]:
+def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[Optional[str]],
+             title_end: int = 0) -> list[Metric]:
     """One Metric per tally (a tally stated twice counts once), with its evidence and offsets
-    in the stored text."""
-    seen: set[tuple] = set()
+    in the stored text. A tally the headline restates keeps the body's statement as its
+    evidence: the clause that tells it, not the whole headline."""
+    seen: dict[tuple, tuple[int, bool]] = {}  # key → (its index in out, stated in the headline)
     out: list[Metric] = []
     more_than: list[bool] = []
     for f, activity in zip(tallies, activities):
         value = f.q.value
         key = (f.category, round(float(value), 6), f.q.unit)
-        if key in seen:
+        in_title = f.q.start < title_end
+        if key in seen and (in_title or not seen[key][1]):
             continue
-        seen.add(key)
         s, e = c.view.to_stored(*toks.widen(*f.evidence))
         start, end = c.view.to_stored(f.q.num_start, f.q.end)
-        out.append(Metric(category=f.category, value=int(value) if float(value).is_integer() else value, unit=f.q.unit,
-                          approx=f.q.approx, breakdown=f.breakdown, activity=activity, rule=f.rule,
-                          evidence=c.view.stored[s:e].strip(), start=start, end=end))
-        more_than.append(any(h in f.q.raw for h in _MORE_THAN))
+        m = Metric(category=f.category, value=int(value) if float(value).is_integer() else value, unit=f.q.unit,
+                   approx=f.q.approx, breakdown=f.breakdown, activity=activity, rule=f.rule,
+                   evidence=c.view.stored[s:e].strip(), start=start, end=end)
+        more = any(h in f.q.raw for h in _MORE_THAN)
+        if key in seen:  # the headline's figure, told again in the body: the body's statement stands
+            i = seen[key][0]
+            out[i], more_than[i], seen[key] = m, more, (i, False)
+            continue
+        seen[key] = (len(out), in_title)
+        out.append(m)
+        more_than.append(more)
     return [m for m, more in zip(out, more_than) if not _restates(m, out, more)]
 
 

@@ -73,6 +73,17 @@ def test_repeated_lead_counts_once(rules):
     assert c.body_text().count("268起") == 1
 
 
+def test_a_figure_the_headline_restates_keeps_the_body_clause_as_evidence(rules):
+    text = ("瑞丽警方破获一起特大运输毒品案 缴获冰毒12.6公斤\n2023-03-28 来源:瑞丽市公安局\n"
+            "近日,瑞丽市公安局破获一起特大运输毒品案,抓获犯罪嫌疑人3名,缴获冰毒12.6公斤。")
+    art = analyse(raw(text), rules).article
+    (m,) = [m for m in art.metrics if m.category == "drugs_seized"]
+    assert m.evidence == "缴获冰毒12.6公斤" and text[m.start:m.end] == "12.6公斤" and m.start > text.index("\n")
+    # stated only in the headline, it still counts, with the headline as its evidence
+    art = analyse(raw("瑞丽警方缴获冰毒12.6公斤\n2023-03-28 来源:瑞丽市公安局\n近日,民警在查缉中破获一起运输毒品案。"), rules).article
+    assert [(m.category, m.value) for m in art.metrics] == [("drugs_seized", 12.6)]
+
+
 def test_metadata_from_page(rules):
     art = analyse(raw(ARTICLE), rules).article
     assert art.title == "鱼台县公安局开展交通整治"

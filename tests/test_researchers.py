@@ -62,9 +62,10 @@ HAND_VIOLATIONS = [
     ("2024", "350524", "安溪县", 1376, 3),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
     ("2024", "410328", "洛宁县", 786, 4),   # 2023's year in figures; 较去年增加102起 is a change, no tally
     ("2024", "230113", "双城区", 470, 5),   # an undated campaign: the publication year
-    ("2024", "320981", "东台市", 53, 6),
-    ("2024", "411381", "邓州市", 29, 7),     # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 8),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "360781", "瑞金市", 380, 6),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "320981", "东台市", 53, 7),
+    ("2024", "411381", "邓州市", 29, 8),     # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 9),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "411121", "舞阳县", 170, 1),
 ]
 
@@ -100,7 +101,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
-    assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"),
+    assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
                      (86400.0, "克", "公斤"), (312600.0, "克", "公斤"), (328500.0, "克", "公斤"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
