@@ -187,7 +187,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
         bound = bool(police.match(text, e))
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
-        picks = _disambiguate(cands, names_seen - {name}, gz)
+        picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text)
         whole = not _in_a_part(text, s)
         for p in picks:
             scores[p] += weight / len(picks)
@@ -293,13 +293,16 @@ def _rank(p: Place) -> int:
     return {"province": 0, "city": 1, "county": 2}[p.level]
 
 
-def _disambiguate(cands: list[Place], names_seen: set[str], gz) -> list[Place]:
+def _disambiguate(cands: list[Place], names_seen: set[str], gz, page: str = "") -> list[Place]:
     """The candidates whose province or city the article names elsewhere (`names_seen` leaves
-    out the name itself: 朝阳 does not vouch for 朝阳市's 朝阳县 when 北京市 is named)."""
+    out the name itself: 朝阳 does not vouch for 朝阳市's 朝阳县 when 北京市 is named); else those
+    whose city the page names anywhere, its source line too (鼓楼 with 来源:福州晚报)."""
     if len(cands) == 1:
         return cands
     supported = [p for p in cands if (p.city and any(n in names_seen for n in _short(p.city))) or any(n in names_seen for n in _short(p.province))]
     supported = [p for p in supported if p.level != "province"] or supported
+    if not supported and page:
+        supported = [p for p in cands if p.city and p.level != "province" and any(n in page for n in _short(p.city))]
     return supported or cands
 
 
@@ -326,23 +329,28 @@ def _agency_generic(text: str) -> Optional[str]:
 def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str:
     full = re.compile(rules.agency_full)
     wants = _constructed(place, region)
+    if region["level"] == "city" or (region["level"] == "province" and region["province"] in MUNICIPALITIES):
+        first = c.body.find(wants[0])
+        zone = _ZONE_BRANCH.match(c.body, first + len(wants[0])) if first >= 0 else None
+        if zone:  # 西安市公安局高新分局, 重庆市公安局两江新区分局: a zone's (or a service's) branch, no county of its own
+            return c.view.stored_span(first, zone.end())
     for m in full.finditer(c.body):
         name = m.group(0)
         for want in wants:
             if name == want or (len(name) > len(want) and name.endswith(want)):
                 s = m.end() - len(want)
                 return c.view.stored_span(s, m.end())
-    if region["level"] == "city":
-        first = c.body.find(wants[0])
-        zone = _ZONE_BRANCH.match(c.body, first + len(wants[0])) if first >= 0 else None
-        if zone:  # 西安市公安局高新分局: a zone's (or a service's) branch, no county of its own, tells its story
-            return c.view.stored_span(first, zone.end())
+    if region["level"] == "county" and region.get("city"):
+        # the district's branch as the text writes it (合肥市公安局经济技术开发区分局 for 合肥经济技术开发区)
+        for m in re.finditer(re.escape(region["city"]) + r"公安局([\u4e00-\u9fa5]{2,10}?)分局", c.body):
+            if m.group(1) in region["county"]:
+                return c.view.stored_span(m.start(), m.end())
     if len(wants) > 1 and re.search(re.escape(region["county"]) + "(?:公安)?分局", c.body):
         return wants[1]  # 万州区公安分局: the text keeps 区, so the full name does (重庆市公安局万州区分局)
     return wants[0]
 
 
-_ZONE_BRANCH = re.compile(r"[\u4e00-\u9fa5]{1,6}?分局")
+_ZONE_BRANCH = re.compile(r"[\u4e00-\u9fa5]{1,10}?分局")
 
 
 def _constructed(place: Place, region: dict) -> list[str]:

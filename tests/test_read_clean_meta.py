@@ -182,6 +182,15 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     # a 新区's 分局 is named by the district's short form (浦东新区 → 浦东分局)
     assert agency("标题\n2024-02-18 来源:浦东时报\n上海市公安局浦东分局开展春节安保,设置临时警务站16个。") == "上海市公安局浦东分局"
     assert agency("标题\n2024-02-18 来源:浦东时报\n浦东新区公安民警开展春节安保,设置临时警务站16个。") == "上海市公安局浦东分局"
+    # a district name several cities share (鼓楼区) is the one whose city the page names, be it only
+    # in its source line
+    art = analyse(raw("鼓楼警方开展夜查行动\n2023-06-10 来源:福州晚报\n6月9日晚,鼓楼公安分局组织警力开展夜查,查处酒驾5起。"), rules).article
+    assert (art.region.adcode, art.agency) == ("350102", "福州市公安局鼓楼分局")
+    # a municipality's zone branch, and a district's branch as the text writes it
+    art = analyse(raw("标题\n2023-05-10 来源:重庆日报\n5月9日,重庆市公安局两江新区分局开展反诈宣传,发放资料1200份。"), rules).article
+    assert (art.region.adcode, art.agency) == ("500000", "重庆市公安局两江新区分局")
+    art = analyse(raw("标题\n2023-04-02 来源:合肥晚报\n近日,合肥市公安局经济技术开发区分局破获一起盗窃案,抓获犯罪嫌疑人2名。"), rules).article
+    assert art.agency == "合肥市公安局经济技术开发区分局"
     # a zone's branch (高新分局) has no county of its own: the city is its region, the branch its agency
     art = analyse(raw("标题\n2024-09-20 来源:西安市公安局高新分局\n9月19日,西安市公安局高新分局开展宣传活动,发放宣传资料3000余份。"), rules).article
     assert (art.agency, art.region.level, art.region.adcode) == ("西安市公安局高新分局", "city", "610100")
