@@ -39,6 +39,7 @@ _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 # an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”
 # 主题讲座): the quoted words name that event
 _EVENT_AFTER = re.compile(r"(?:专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$)")
+_RESULTS_AFTER = re.compile(r"\s*(?:成效显著|成效明显|战果丰硕|战果显著|成果丰硕|首战告捷|硕果累累|取得实效|见实效|显成效|取得阶段性成效|捷报频传)")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》【】]")
@@ -132,9 +133,10 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         x_head = heads.search(x)
         x_head = x_head if x_head and x_head.end() == len(x) else None
         verb_before = _VERB_BEFORE.search(body[max(0, m.start() - 8):m.start()])
-        if not (cont or x_head or verb_before):
+        results = _RESULTS_AFTER.match(body, m.end()) is not None  # “畅通工程”成效显著: the work its results are
+        if not (cont or x_head or verb_before or results):
             continue
-        if (not (cont or x_head) and not _STOP_OR_END.match(body[m.end():m.end() + 1])
+        if (not (cont or x_head or results) and not _STOP_OR_END.match(body[m.end():m.end() + 1])
                 and not _EVENT_AFTER.match(body, m.end())):
             continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
         if not (cont or x_head) and _DONE_TO.search(body, max(0, m.start() - 16), m.start()):
@@ -551,8 +553,10 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos):
             best = m
     if best is None:
-        if _TODAY.search(chunk) and published:
-            return published, published  # 今天是第33个“110宣传日”: the day the story was published
+        today = _TODAY.search(chunk)
+        if today and published and not _REPORTING.match(chunk, today.end()):
+            # 今天是第33个“110宣传日”: the day the story was published (记者今天从…获悉 is when it was reported)
+            return published, published
         yesterday = _YESTERDAY.search(chunk)
         if yesterday and published and not _REPORTING.match(chunk, yesterday.end()):
             # 昨天上午,…举办…比武竞赛: the day before publication (记者昨日从…获悉 is when it was reported)

@@ -104,7 +104,8 @@ def _build_fold_table() -> dict[int, str]:
 
     table = {ord(k): v for k, v in traditional_simplified_loader("tra2sim_char.txt").items() if len(k) == 1 and len(v) == 1}
     # JioNLP maps these to rarer variants; police text wants the common simplified form.
-    table.update({ord(k): v for k, v in {"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台", "著": "着"}.items()})
+    table.update({ord(k): v for k, v in {"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台"}.items()})
+    table.pop(ord("著"), None)  # 著 is simplified too (显著, 著名): folding it to 着 broke 成效显著
     table.update({o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)})
     table.update({ord(c): " " for c in "\u3000\xa0\t\r"})
     return table

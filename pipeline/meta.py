@@ -327,24 +327,24 @@ def _agency_generic(text: str) -> Optional[str]:
 
 
 def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str:
+    """The agency's full name, simplified (the matching view's characters, not the page's)."""
     full = re.compile(rules.agency_full)
     wants = _constructed(place, region)
     if region["level"] == "city" or (region["level"] == "province" and region["province"] in MUNICIPALITIES):
         first = c.body.find(wants[0])
         zone = _ZONE_BRANCH.match(c.body, first + len(wants[0])) if first >= 0 else None
         if zone:  # 西安市公安局高新分局, 重庆市公安局两江新区分局: a zone's (or a service's) branch, no county of its own
-            return c.view.stored_span(first, zone.end())
+            return c.body[first:zone.end()]
     for m in full.finditer(c.body):
         name = m.group(0)
         for want in wants:
             if name == want or (len(name) > len(want) and name.endswith(want)):
-                s = m.end() - len(want)
-                return c.view.stored_span(s, m.end())
+                return want  # in simplified characters, as SCHEMA names agencies (邢臺市公安局 → 邢台市公安局)
     if region["level"] == "county" and region.get("city"):
         # the district's branch as the text writes it (合肥市公安局经济技术开发区分局 for 合肥经济技术开发区)
         for m in re.finditer(re.escape(region["city"]) + r"公安局([\u4e00-\u9fa5]{2,10}?)分局", c.body):
             if m.group(1) in region["county"]:
-                return c.view.stored_span(m.start(), m.end())
+                return c.body[m.start():m.end()]
     if len(wants) > 1 and re.search(re.escape(region["county"]) + "(?:公安)?分局", c.body):
         return wants[1]  # 万州区公安分局: the text keeps 区, so the full name does (重庆市公安局万州区分局)
     return wants[0]

@@ -157,6 +157,7 @@ def test_traditional_evidence_points_into_stored_text(rules):
     assert (m.value, m.unit) == (210, "辆次")
     assert text[m.start:m.end] == "210輛次"
     assert m.evidence in text
+    assert art.agency == "龙泉市公安局"  # simplified, so that one bureau is one name in the database
 
 
 def test_tokens_carry_offsets_and_widen_to_whole_tokens(rules):
