@@ -173,7 +173,7 @@ def _lineage_ok(p: Place, q: Place) -> bool:
 def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], tokens: list[str]) -> RegionGuess:
     """The agency's region and full name, from the places named in the segmented body
     (jieba's `tokens` and their offsets, `starts`)."""
-    gz = gazetteer(frozenset(rules.not_place_names))
+    gz = gazetteer(frozenset(rules.not_place_names), rules.updates)
     police = re.compile(rules.police_after)
     text = c.body
     lead_end = _lead_end(text)

@@ -57,7 +57,7 @@ def _aliases(full: str, alias) -> set[str]:
 
 
 class Gazetteer:
-    def __init__(self, not_names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, not_names: frozenset[str] = frozenset(), updates: tuple[tuple[str, str, str], ...] = ()) -> None:
         with quiet():
             from jionlp.dictionary.dictionary_loader import china_location_loader
 
@@ -78,7 +78,23 @@ class Gazetteer:
                     if county.startswith("_"):
                         continue
                     self._add(Place("county", county, kv["_admin_code"], prov, city, county), _aliases(county, kv.get("_alias")))
+        for name, old_code, new_code in updates:
+            self._recode(name, old_code, new_code)
         self.prefixes = {n[:i] for n in self.by_name for i in range(1, len(n) + 1)}
+
+    def _recode(self, name: str, old_code: str, new_code: str) -> None:
+        """Give a place the code GB/T 2260 gave it when it changed (JioNLP's table has the new
+        name under the old code: 监利市 421023 for 421088). Only when the table still says old_code."""
+        was = self.by_code.get(old_code)
+        if was is None or was.name != name:
+            return
+        now = Place(was.level, was.name, new_code, was.province, was.city, was.county)
+        del self.by_code[old_code]
+        self.by_code[new_code] = now
+        for places in self.by_name.values():
+            for i, p in enumerate(places):
+                if p is was:
+                    places[i] = now
 
     def _add(self, place: Place, names: set[str]) -> None:
         self.by_code[place.adcode] = place
@@ -141,6 +157,8 @@ def _bureau_stem(token: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def gazetteer(not_names: frozenset[str] = frozenset()) -> Gazetteer:
-    """The gazetteer, read from the cache folder when an earlier run has built it (see cache.py)."""
-    return cached("gazetteer", __file__, "|".join(sorted(not_names)), lambda: Gazetteer(not_names))
+def gazetteer(not_names: frozenset[str] = frozenset(), updates: tuple[tuple[str, str, str], ...] = ()) -> Gazetteer:
+    """The gazetteer, read from the cache folder when an earlier run has built it (see cache.py).
+    `updates` are rules/metadata.yaml's `adcode_updates` (name, old code, new code)."""
+    key = "|".join(sorted(not_names)) + "#" + "|".join(",".join(u) for u in updates)
+    return cached("gazetteer", __file__, key, lambda: Gazetteer(not_names, updates))

@@ -257,7 +257,21 @@ class MetadataRules(BaseModel):
     source_outlet: str
     source_reject: str
     agency_full: str
+    # GB/T 2260 codes changed after JioNLP's table was made: name → [old code, new code]
+    adcode_updates: dict[str, list[str]] = Field(default_factory=dict)
     _v = field_validator("police_after", "source_outlet", "source_reject", "agency_full")(_check_regex)
+
+    @field_validator("adcode_updates")
+    @classmethod
+    def _codes(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, codes in v.items():
+            if len(codes) != 2 or not all(re.fullmatch(r"\d{6}", c) for c in codes):
+                raise ValueError(f"adcode_updates: {name}: give [old code, new code], six digits each")
+        return v
+
+    @cached_property
+    def updates(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(sorted((name, old, new) for name, (old, new) in self.adcode_updates.items()))
 
 
 class Rules(BaseModel):

@@ -151,6 +151,15 @@ def test_bad_rule_file_is_one_clear_message(tmp_path):
     assert "tallies.yaml" in r.output and "policemen" in r.output and "Traceback" not in r.output
 
 
+def test_a_bad_adcode_update_is_one_clear_message(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = (rules / "metadata.yaml").read_text(encoding="utf-8")
+    (rules / "metadata.yaml").write_text(text.replace('["421023", "421088"]', '["421023", "42108"]'), encoding="utf-8")
+    r = run("extract", CORPUS / "wuyang-2025-03-12.txt", "--rules", rules)
+    assert r.exit_code != 0 and "metadata.yaml" in r.output and "监利市" in r.output and "Traceback" not in r.output
+
+
 def test_a_key_given_twice_in_a_rule_is_one_clear_message(tmp_path):
     """YAML would keep the second `verb:` silently: a rule pasted into the middle of another."""
     rules = tmp_path / "rules"

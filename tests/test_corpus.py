@@ -12,7 +12,6 @@ from .conftest import CORPUS, SHARED
 GOLD = sorted(CORPUS.glob("*.json"))
 # fixtures whose gold is right and the pipeline knowingly wrong; strict, so a fix shows up
 KNOWN_WRONG = {
-    "jianli-2023-07-20": "JioNLP's table keeps 监利市 (a county-level city since 2020, GB/T 2260 421088) under 监利县's old code 421023",
     "luyi-2024-06-09": "a count parted from its noun by a relative clause (为13名忘带证件…的考生提供紧急护送服务) is no tally",
 }
 
@@ -43,8 +42,7 @@ def test_fixture_metadata_matches_gold(gold_path, rules):
 def test_corpus_scores(rules):
     r = evaluate_dir(CORPUS, rules)
     assert r["tallies"]["f1"] >= 0.95
-    stale_codes = 1  # jianli-2023-07-20, see KNOWN_WRONG
-    assert r["published_accuracy"] == 1.0 and r["region_accuracy"] == pytest.approx(1.0 - stale_codes / len(GOLD))
+    assert r["published_accuracy"] == 1.0 and r["region_accuracy"] == 1.0
 
 
 SEED = SHARED / "seed" / "yutai-2013-11-28.txt"

@@ -192,6 +192,10 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     assert (art.region.adcode, art.agency) == ("500000", "重庆市公安局两江新区分局")
     art = analyse(raw("标题\n2023-04-02 来源:合肥晚报\n近日,合肥市公安局经济技术开发区分局破获一起盗窃案,抓获犯罪嫌疑人2名。"), rules).article
     assert art.agency == "合肥市公安局经济技术开发区分局"
+    # a place JioNLP's table keeps under its old code gets the code of the change (rules/metadata.yaml)
+    art = analyse(raw("标题\n2022-03-15 来源:三明日报\n沙县区公安局为群众办理居民身份证920张。"), rules).article
+    assert (art.region.adcode, art.region.county, art.agency) == ("350405", "沙县区", "三明市公安局沙县分局")
+    assert analyse(raw("标题\n2023-07-20 来源:监利日报\n监利市公安局查获违法捕捞船只12艘。"), rules).article.region.adcode == "421088"
     # a zone's branch (高新分局) has no county of its own: the city is its region, the branch its agency
     art = analyse(raw("标题\n2024-09-20 来源:西安市公安局高新分局\n9月19日,西安市公安局高新分局开展宣传活动,发放宣传资料3000余份。"), rules).article
     assert (art.agency, art.region.level, art.region.adcode) == ("西安市公安局高新分局", "city", "610100")
