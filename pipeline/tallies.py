@@ -312,6 +312,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         # a list separator right after the classifier starts a new item instead
         right_item = "" if right_full[:1] in "、,:;()《》【】[]" else right_full
         right, right_item, rs = _head_noun(right_item)
+        if rs is not None and rs.group(0) == "的" and left.endswith("为"):
+            # 为13名忘带证件或遇交通拥堵的考生提供紧急护送服务: the people served, a relative clause
+            # between the count and its noun; what is done for them names the tally
+            right = right_item.strip("“”\"‘’、 ")
         if not right and right_full[:1] == "、":
             # counts sharing the noun after the last of them (19项、146场大型活动)
             nxt_count = count_re.match(right_full, 1)
