@@ -33,12 +33,12 @@ _CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
 _HELD = re.compile(r"开展|举行|举办|启动|推行")
 _QUOTED = re.compile(r"“([^”“\n]{1,24})”")
 _TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
-_VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设)[^,。;“]{0,4}$")
+_VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设|推进)[^,。;“]{0,4}$")
 # 对 + its object + the verb, right before a quoted word: the word is what was done to the object
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 # an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”
 # 主题讲座): the quoted words name that event
-_EVENT_AFTER = re.compile(r"(?:专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$)|(?:便民|志愿|上门)服务")
+_EVENT_AFTER = re.compile(r"(?:专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$)|(?:便民|志愿|上门)服务|工作(?=[,。;!?\s]|$)")
 _RESULTS_AFTER = re.compile(r"[\u4e00-\u9fa5]{0,6}?(?:成效显著|成效明显|战果丰硕|战果显著|成果丰硕|首战告捷|硕果累累|取得实效|见实效|显成效|取得阶段性成效|捷报频传)")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
@@ -280,6 +280,8 @@ def _cases_solved(body: str, rules: ActivityRules, published: Optional[str], sen
     for m in rules.compiled["case_solved"].finditer(body):
         s, e = m.span("name")
         sent = sentences.around(s)
+        if body[sent[0]:s].lstrip(" ,").startswith("其中"):
+            continue  # 其中,…成功侦破一起特大制售假药案: a part of the campaign's totals, not a case of its own
         start, end = dates_near(body, sent, s, published)
         out.append(Mention((s, e), m.group("name"), "investigation", start, end, sent, False, [s], (s, e)))
     return out
