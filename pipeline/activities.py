@@ -336,6 +336,13 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
             span = _period_it_is_named_for(body, a.name)
             if span:
                 a.start, a.end = dates_near(body, span, span[0], published)
+        if not a.start and not a.end and a.quoted:
+            # the headline's quoted name, quoted again in a dated sentence of the body as that
+            # activity's theme (9月16日,…开展以“防范电信诈骗 守护钱袋子”为主题的宣传活动)
+            quoted = "“" + a.name + "”"
+            again = body.find(quoted, max(title_end, max(a.positions) + 1))
+            if again >= 0 and body.startswith(("为主题", "主题"), again + len(quoted)):
+                a.start, a.end = dates_near(body, sentences.around(again), again, published)
     return merged
 
 
