@@ -44,17 +44,13 @@ def same_activity(g, p) -> bool:
 
 
 def _jsonl_ids(folder: Path) -> dict[str, Path]:
-    """The `id` of every line of the folder's .jsonl files, with its file (lines that are no
-    JSON object are left to the reader, which names them)."""
-    ids = {}
+    """The doc_id of every article of the folder's .jsonl files, as the reader gives it, with its
+    file (lines the reader cannot take are left to evaluate_dir, which names them)."""
+    ids: dict[str, Path] = {}
     for path in sorted(folder.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict) and obj.get("id") is not None:
-                ids.setdefault(str(obj["id"]), path)
+        for item in read_path(path):
+            if not isinstance(item, ReadError):
+                ids.setdefault(item.doc_id, path)
     return ids
 
 

@@ -298,7 +298,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         verb = body[vm[0]:vm[1]] if vm else ""
         verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
-        left = body[left_start:q.start - labelled]
+        left = body[left_start:q.start - 1 if labelled else q.start]  # a label without its colon
         resp = _respective(body, cs, q.start)
         if resp is not None:
             left = resp  # 出动警力、警车分别为640人次、152辆次: the k-th count goes with the k-th noun
