@@ -108,6 +108,8 @@ def _build_fold_table() -> dict[int, str]:
     table.pop(ord("著"), None)  # 著 is simplified too (显著, 著名): folding it to 着 broke 成效显著
     table.update({o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)})
     table.update({ord(c): " " for c in "\u3000\xa0\t\r"})
+    # the other quotation marks Chinese text uses (「清源」, 『…』, ‘护苗’) read as “…”, which the rules know
+    table.update({ord(k): v for k, v in {"「": "“", "」": "”", "『": "“", "』": "”", "‘": "“", "’": "”"}.items()})
     return table
 
 
@@ -132,8 +134,13 @@ class View:
         return self.stored[s:e]
 
 
+_ASCII_QUOTED = re.compile(r'"([^"\n]{1,24})"')
+
+
 def make_view(stored: str) -> View:
     folded = stored.translate(_fold_table())
+    if '"' in folded:  # "清源"专项行动: straight quotes in pairs, as “…” (one character for one)
+        folded = _ASCII_QUOTED.sub(lambda m: "“" + m.group(1) + "”", folded)
     if "(" not in folded or not _PINYIN.search(folded):
         return View(stored=stored, text=folded, index=range(len(stored)))
     chars: list[str] = []

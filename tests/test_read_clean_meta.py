@@ -48,6 +48,11 @@ def test_bad_files_are_reported_not_raised(tmp_path):
     assert "20 MB" in reasons["big.txt"]
 
 
+def test_other_quotation_marks_read_as_curly_double_quotes():
+    v = make_view('开展「断流」‘护苗’和"清源"行动,他说"好')
+    assert v.text == '开展“断流”“护苗”和“清源”行动,他说"好' and len(v.text) == len(v.stored)
+
+
 def test_view_maps_back_to_stored_text():
     stored = "累計出動(dòng)警力31.2萬(wàn)余人次"
     v = make_view(stored)
