@@ -2,7 +2,7 @@
 
 A path is a file or a folder (searched recursively). `.txt` and `.html`/`.htm` files are
 one article each; `.jsonl` files hold one article per line (`id` and `text` or `html`,
-optional `url`, `published`). Encodings (UTF-8 with or without BOM, GB18030/GBK, Big5)
+optional `url`, `published`). Encodings (UTF-8 with or without BOM, GB18030/GBK, Big5, UTF-16/32 with a BOM)
 are detected with charset-normalizer. Problems come back as `ReadError`s naming the
 file and line, never as exceptions, so one bad file never stops a batch.
 """
@@ -40,6 +40,15 @@ def decode(data: bytes) -> tuple[str, str]:
     """Bytes to text: BOM, then strict UTF-8/GB18030/Big5, then charset-normalizer."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    for bom, enc in _UTF16_BOMS:  # Windows Notepad's "Unicode" and "Unicode big endian"
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(enc)
+            except UnicodeDecodeError:
+                text = None
+            if text is None or _looks_wrong(text):
+                raise ValueError(f"cannot decode: starts with a {enc} byte-order mark but is not {enc} text")
+            return text, enc
     if b"\x00" in data[:4096]:
         raise ValueError("binary file (contains NUL bytes), not text")
     try:
@@ -59,6 +68,10 @@ def decode(data: bytes) -> tuple[str, str]:
     if best is None or _looks_wrong(str(best)):
         raise ValueError("cannot decode: not UTF-8, GBK/GB18030 or Big5 text (undecodable bytes)")
     return str(best), best.encoding
+
+
+_UTF16_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+               (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 def _looks_wrong(text: str) -> bool:

@@ -12,11 +12,16 @@ ARTICLE = "鱼台县公安局开展交通整治\n2013-11-28 16:26 来源:大众�
 
 
 def test_encodings_are_detected(tmp_path):
-    for enc in ("utf-8", "utf-8-sig", "gb18030", "gbk"):
+    # utf-16 is what Windows Notepad saves as "Unicode" (with a byte-order mark)
+    for enc in ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-be-bom"):
         p = tmp_path / f"a-{enc}.txt"
-        p.write_bytes(ARTICLE.encode(enc))
+        p.write_bytes(b"\xfe\xff" + ARTICLE.encode("utf-16-be") if enc == "utf-16-be-bom" else ARTICLE.encode(enc))
         (doc,) = list(read_path(p))
         assert doc.text.lstrip("\ufeff") == ARTICLE, enc
+    p = tmp_path / "not-utf16.txt"
+    p.write_bytes(b"\xff\xfe" + bytes(range(256)) * 4)  # a byte-order mark on noise
+    (err,) = list(read_path(p))
+    assert "byte-order mark" in err.reason
     p = tmp_path / "big5.txt"
     p.write_bytes("龍泉市公安局查處交通違法行為640起,暫扣機動車52輛。".encode("big5"))
     (doc,) = list(read_path(p))
