@@ -22,18 +22,33 @@ MAX_BYTES = 20 * 1024 * 1024
 LIKELY_ENCODINGS = ("utf-8", "gb18030", "big5")
 
 
+# documents an office saves next to its articles that this reader does not read: said so, not
+# passed over in silence (a page's images, scripts and styles are passed over)
+DOCUMENTS = {".doc", ".docx", ".wps", ".pdf", ".rtf", ".odt", ".xls", ".xlsx", ".et"}
+
+
 def find_files(paths: list[Union[str, Path]]) -> tuple[list[Path], list[ReadError]]:
     """Expand files and folders into a sorted list of article files."""
     files: list[Path] = []
     errors: list[ReadError] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            for f in sorted(f for f in p.rglob("*") if f.is_file()):
+                if f.suffix.lower() in SUFFIXES:
+                    files.append(f)
+                elif f.suffix.lower() in DOCUMENTS:
+                    errors.append(_not_read(f))
+        elif p.is_file() and p.suffix.lower() in DOCUMENTS:
+            errors.append(_not_read(p))
         elif p.is_file():
             files.append(p)
         else:
             errors.append(ReadError(path=str(p), reason="no such file or folder"))
     return files, errors
+
+
+def _not_read(path: Path) -> ReadError:
+    return ReadError(path=str(path), reason=f"a {path.suffix.lower()} document is not read: save the article as .txt or .html (or paste it into a .jsonl file)")
 
 
 def decode(data: bytes) -> tuple[str, str]:

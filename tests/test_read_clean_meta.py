@@ -53,6 +53,20 @@ def test_bad_files_are_reported_not_raised(tmp_path):
     assert "20 MB" in reasons["big.txt"]
 
 
+
+def test_a_folder_names_the_documents_it_does_not_read_and_passes_over_page_files(tmp_path):
+    from pipeline.read import find_files
+
+    (tmp_path / "a.txt").write_text("标题\n民警发放资料300份。", encoding="utf-8")
+    (tmp_path / "report.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 20)
+    (tmp_path / "page_files").mkdir()
+    (tmp_path / "page_files" / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "page_files" / "style.css").write_text("p{}", encoding="utf-8")
+    files, errors = find_files([tmp_path])
+    assert [f.name for f in files] == ["a.txt"]
+    assert [(e.path.split("/")[-1], ".txt or .html" in e.reason) for e in errors] == [("report.docx", True)]
+
+
 def test_other_quotation_marks_read_as_curly_double_quotes():
     v = make_view('开展「断流」‘护苗’和"清源"行动,他说"好')
     assert v.text == '开展“断流”“护苗”和“清源”行动,他说"好' and len(v.text) == len(v.stored)
