@@ -25,7 +25,9 @@ from .quiet import quiet
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "header", "iframe", "form", "select", "button"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
                "ul", "ol", "dd", "dt", "blockquote", "title"}
-_CELL_TAGS = {"td", "th"}  # the cells of a row stay on one line (出动警力 280人次): a label and its figure
+_CELL_TAGS = {"td", "th"}
+_CELL = "\x1f"  # where a table cell starts; see _join_cells
+_SHORT_CELL = 24
 
 
 class _TextParser(HTMLParser):
@@ -50,7 +52,7 @@ class _TextParser(HTMLParser):
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
         elif tag in _CELL_TAGS:
-            self.parts.append(" ")
+            self.parts.append(_CELL)
 
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS and self.skip:
@@ -68,6 +70,16 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
+def _join_cells(line: str) -> str:
+    """The cells of one table row: on one line when all are short (出动警力 280人次: a label and
+    its figure), each on a line of its own when one is not (a layout table's menu beside the
+    article)."""
+    if _CELL not in line:
+        return line
+    cells = [c.strip() for c in line.split(_CELL)]
+    return (" " if all(len(c) <= _SHORT_CELL for c in cells) else "\n").join(c for c in cells if c)
+
+
 def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     """Visible text of a page, one block per line, plus its <meta> fields (and <title>)."""
     p = _TextParser()
@@ -77,7 +89,7 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     except Exception:  # html.parser is lenient; a truly broken page falls back to tag stripping
         return re.sub(r"<[^>]+>", "\n", htmlmod.unescape(markup)), {}
     text = "".join(p.parts)
-    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", ln).strip() for ln in text.splitlines()]
+    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", _join_cells(ln)).strip() for ln in text.splitlines()]
     out = "\n".join(ln for ln in lines if ln)
     meta = dict(p.meta)
     if p.title:

@@ -1,7 +1,7 @@
 """Reading (encodings, JSONL, bad files), cleaning (boilerplate, offsets) and metadata."""
 import json
 
-from pipeline.clean import clean, make_view
+from pipeline.clean import clean, html_to_text, make_view
 from pipeline.extract import analyse
 from pipeline.models import RawDoc
 from pipeline.read import read_path
@@ -166,6 +166,10 @@ def test_a_table_row_is_a_label_and_its_figure_and_a_today_banner_no_date(rules)
     art = analyse(RawDoc(doc_id="t", path="t.html", text=page, is_html=True), rules).article
     assert art.published == "2024-01-09"
     assert {(m.category, m.value, m.unit) for m in art.metrics} == {("officers", 280, "人次"), ("inspections", 96, "家")}
+    # a layout table's row, a menu cell beside the article's text, keeps them on lines of their own
+    text, _ = html_to_text("<table><tr><td>首页 政务公开</td><td>1月6日晚,莒县公安局开展冬季治安清查行动,"
+                           "出动警力280人次,清查场所96家。</td></tr></table>")
+    assert text.splitlines() == ["首页 政务公开", "1月6日晚,莒县公安局开展冬季治安清查行动,出动警力280人次,清查场所96家。"]
 
 
 def test_no_date_no_region_is_still_an_article(rules):
