@@ -9,8 +9,9 @@ file and line, never as exceptions, so one bad file never stops a batch.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterator, Optional, Union
 
 from charset_normalizer import from_bytes
 
@@ -100,6 +101,23 @@ def _looks_wrong(text: str) -> bool:
     return len(text) >= 200 and not any(ch in text for ch in "。,,、;;::!?\n")
 
 
+_CHINA = timezone(timedelta(hours=8))
+
+
+def _published(value) -> Optional[str]:
+    """A JSONL `published`: text as given (the metadata stage reads its date), or a Unix
+    timestamp in seconds or milliseconds, the day it was in China."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, _CHINA).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
 def read_path(path: Path) -> Iterator[Union[RawDoc, ReadError]]:
     """Yield the articles of one file, or errors for what could not be read."""
     where = str(path)
@@ -145,7 +163,7 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Union[RawDoc, ReadError]]:
         if doc_id is None or not isinstance(body, str) or not body.strip():
             yield ReadError(path=where, line=n, reason="needs an 'id' and a non-empty 'text' or 'html'")
             continue
-        published = obj.get("published") if isinstance(obj.get("published"), str) else None
+        published = _published(obj.get("published"))
         yield RawDoc(doc_id=str(doc_id), path=where, line=n, text=body, is_html="text" not in obj or not isinstance(obj.get("text"), str),
                      url=obj.get("url") if isinstance(obj.get("url"), str) else None, published=published, encoding="utf-8")
 

@@ -38,6 +38,10 @@ def test_jsonl_lines_and_their_errors(tmp_path):
     assert items[1].line == 2 and "JSON" in items[1].reason
     assert items[2].line == 3 and "text" in items[2].reason
     assert items[3].is_html
+    # a crawler's Unix timestamp (seconds or milliseconds) is the day it was in China
+    p.write_text("\n".join(json.dumps({"id": f"t{i}", "text": ARTICLE, "published": v}) for i, v in
+                           enumerate([1682956800, 1682956800000, "2023-05-02"])), encoding="utf-8")
+    assert [d.published for d in read_path(p)] == ["2023-05-02", "2023-05-02", "2023-05-02"]
 
 
 def test_bad_files_are_reported_not_raised(tmp_path):
