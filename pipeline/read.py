@@ -56,7 +56,7 @@ def decode(data: bytes) -> tuple[str, str]:
     """Bytes to text: BOM, then strict UTF-8/GB18030/Big5, then charset-normalizer."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
-    for bom, enc in _UTF16_BOMS:  # Windows Notepad's "Unicode" and "Unicode big endian"
+    for bom, enc in _WIDE_BOMS:  # Windows Notepad's "Unicode" and "Unicode big endian"
         if data.startswith(bom):
             try:
                 text = data[len(bom):].decode(enc)
@@ -86,7 +86,7 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-_UTF16_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
                (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
