@@ -11,12 +11,12 @@ import gc
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from . import worker
 from .dedupe import Index
 from .models import RawDoc, ReadError
-from .read import read_all
+from .read import find_files, read_all
 from .rows import Rows, content_sha1
 from .rules import Rules
 from .store import clear_errors, known_versions, write_batch, write_errors
@@ -68,37 +68,54 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
     lsh = Index()
     for doc_id, values in con.execute("SELECT doc_id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL ORDER BY extracted_at, doc_id").fetchall():
         lsh.insert(doc_id, values)
-    todo: list[RawDoc] = []
     ok_inputs: list[tuple[str, Optional[int]]] = []
     seen_ids: set[str] = set()
-    for item in read_all(paths):
-        if isinstance(item, ReadError):
-            s.failed += 1
-            s.errors.append(item)
-            if strict:
-                break
-            continue
-        s.read += 1
-        if item.doc_id in seen_ids:
-            s.failed += 1
-            s.errors.append(ReadError(path=item.path, line=item.line, reason=f"doc_id {item.doc_id!r} given twice in this run; kept the first"))
-            continue
-        seen_ids.add(item.doc_id)
-        sha = content_sha1(item.text)
-        old = known.get(item.doc_id)
-        if old and old[0] == sha and (old[1] == rules.version or not reextract):
-            s.unchanged += 1
-            ok_inputs.append((item.path, item.line))
-            continue
-        todo.append(item)
+    queued = 0
+
+    def wanted():
+        """The articles to extract, as they are read: new and changed ones (unchanged ones are
+        counted and skipped, read failures and repeated ids recorded)."""
+        nonlocal queued
+        for item in read_all(paths):
+            if isinstance(item, ReadError):
+                s.failed += 1
+                s.errors.append(item)
+                if strict:
+                    return
+                continue
+            s.read += 1
+            if item.doc_id in seen_ids:
+                s.failed += 1
+                s.errors.append(ReadError(path=item.path, line=item.line, reason=f"doc_id {item.doc_id!r} given twice in this run; kept the first"))
+                continue
+            seen_ids.add(item.doc_id)
+            sha = content_sha1(item.text)
+            old = known.get(item.doc_id)
+            if old and old[0] == sha and (old[1] == rules.version or not reextract):
+                s.unchanged += 1
+                ok_inputs.append((item.path, item.line))
+                continue
+            queued += 1
+            yield item
+
+    if pool is not None:
+        gc.freeze()  # the index and the rules live to the end: keep them out of the collector's scans
+    if pool is None or strict:
+        todo = list(wanted())  # read everything first: --strict extracts nothing when a file fails
+        if strict and s.failed:
+            write_errors(con, s.errors)
+            if pool:
+                pool.shutdown(cancel_futures=True)
+            return s
+        results = _run(todo, pool, rules, workers)
+    else:
+        # the workers extract while the driver reads on: the pool takes each chunk as it is read
+        results = _run(wanted(), pool, rules, workers, estimate=_estimate(paths))
+    # _run has read every input by now (the pool's map takes them all before it returns)
     if total_hint:
-        total_hint(len(todo))
+        total_hint(queued)
     if s.errors:
         write_errors(con, s.errors)
-    if strict and s.failed:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-        return s
     batch: list[Rows] = []
     dups: dict[str, str] = {}
     held = set(known)
@@ -113,14 +130,11 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
         batch.clear()
         last_flush = time.monotonic()
 
-    if pool is not None:
-        gc.freeze()  # the inputs and the index live to the end: keep them out of the collector's scans
-    results = _run(todo, pool, rules, workers)
     done = 0
-    for raw, res in zip(todo, results):
+    for res in results:
         done += 1
         if progress:
-            progress(done, len(todo))
+            progress(done, queued)
         if isinstance(res, ReadError):
             s.failed += 1
             s.errors.append(res)
@@ -149,17 +163,29 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
     return s
 
 
-def _run(todo: list[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rules, workers: int):
+def _run(todo: Iterable[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rules, workers: int, estimate: Optional[int] = None):
+    """The results of extracting `todo`, in its order. With a pool, every input is taken (and
+    handed to the workers chunk by chunk) before this returns."""
     if pool is None:
         if todo:
             worker.init(None, rules)  # the driver extracts, with the rules it was given
         return map(worker.extract_one, todo)
-    chunk = max(1, min(64, len(todo) // (workers * 8) or 1))
+    n = len(todo) if estimate is None else estimate
+    chunk = max(1, min(64, n // (workers * 8) or 1))
+
+    done = pool.map(worker.extract_one, todo, chunksize=chunk)  # submits every chunk now, as it is read
 
     def gen():
         try:
-            yield from pool.map(worker.extract_one, todo, chunksize=chunk)
+            yield from done
         finally:
             pool.shutdown(cancel_futures=True)
 
     return gen()
+
+
+def _estimate(paths: list[str]) -> int:
+    """About how many articles `paths` hold, to size the pool's chunks before they are read:
+    one per file, and one per 2 kB of a `.jsonl` file."""
+    files, _ = find_files(paths)
+    return sum(max(1, f.stat().st_size // 2000) if f.suffix.lower() == ".jsonl" else 1 for f in files)

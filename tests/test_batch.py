@@ -295,3 +295,33 @@ def test_workers_are_forked_only_before_duckdb_is_loaded():
             "import duckdb; duckdb.connect().execute('select 1'); print(a, worker._start_method().get_start_method())")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["fork", "forkserver"]
+
+
+def test_a_pool_extracts_while_the_driver_reads_and_counts_what_it_queued(tmp_path):
+    """With workers, inputs go to the pool as they are read; the progress total is what was
+    queued (not the unchanged or failed), and a re-run queues only what changed."""
+    from pipeline.ingest import ingest
+    from pipeline.rules import load_rules
+    from pipeline.store import open_db
+
+    synth.generate(tmp_path / "in", 12, seed=3)
+    (tmp_path / "in" / "zz-empty.txt").write_bytes(b"")
+    rules = load_rules()
+
+    def once():
+        hints, ticks = [], []
+        con = open_db(tmp_path / "p.duckdb")
+        try:
+            s = ingest(con, [str(tmp_path / "in")], rules, workers=2, progress=lambda d, n: ticks.append((d, n)), total_hint=hints.append)
+        finally:
+            con.close()
+        return s, hints, ticks
+
+    s, hints, ticks = once()
+    assert (s.read, s.new, s.failed, hints, ticks[-1]) == (12, 12, 1, [12], (12, 12))
+    changed = sorted((tmp_path / "in").glob("*.txt"))[:3]
+    for f in changed:
+        f.write_text(f.read_text(encoding="utf-8") + "\n另查处违法行为3起。", encoding="utf-8")
+    s, hints, ticks = once()
+    assert (s.unchanged, s.updated, s.failed, hints, ticks[-1]) == (9, 3, 1, [3], (3, 3))
+    assert table_rows(tmp_path / "p.duckdb", "SELECT count(*) FROM errors") == [(1,)]
