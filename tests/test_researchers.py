@@ -44,11 +44,12 @@ HAND_VIOLATIONS = [
     ("2021", "330483", "桐乡市", 260, 3),     # 其中醉驾62起 is a breakdown
     ("2021", "520330", "习水县", 13, 4),
     ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
-    ("2022", "450102", "兴宁区", 168, 2),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
-    ("2022", "510117", "郫都区", 156, 3),    # 醉酒驾驶32起 is a breakdown
-    ("2022", "330122", "桐庐县", 37, 4),     # noise disturbances talked down (劝导…扰民行为37起)
-    ("2022", "350181", "福清市", 37, 4),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
-    ("2022", "530581", "腾冲市", 14, 6),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
+    ("2022", "431321", "双峰县", 214, 2),    # 其中非法改装排气管38起 is a breakdown
+    ("2022", "450102", "兴宁区", 168, 3),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
+    ("2022", "510117", "郫都区", 156, 4),    # 醉酒驾驶32起 is a breakdown
+    ("2022", "330122", "桐庐县", 37, 5),     # noise disturbances talked down (劝导…扰民行为37起)
+    ("2022", "350181", "福清市", 37, 5),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
+    ("2022", "530581", "腾冲市", 14, 7),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "451102", "八步区", 2783, 2),   # 2365 + 418 helmet and seat-belt violations
     ("2023", "330881", "江山市", 1860, 3),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
@@ -78,9 +79,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
