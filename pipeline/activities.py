@@ -53,6 +53,8 @@ _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
 _OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
 _DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
+# a month named as a campaign's own (6月是全国防范非法集资宣传月): the campaign is that month
+_MONTH_IS = re.compile(r"(?:每年)?(?P<m>\d{1,2})月份?(?:是|为)[^,。;]{2,24}?月(?=[,。;]|$)")
 _DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间|以来|开展以来|首[日周月]|第[一二三四五六七八九十\d]{1,2}(?:天|周|个月))")
 _TODAY = re.compile(r"今天|今日(?![头报])")
 _YESTERDAY = re.compile(r"昨天|昨日")
@@ -562,6 +564,10 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         if best is None or abs(s + m.start() - pos) < abs(s + best.start() - pos):
             best = m
     if best is None:
+        month = _MONTH_IS.search(chunk)
+        if month and published:
+            first = resolve(None, month.group("m"), "1", published)
+            return first, resolve(None, month.group("m"), "last", published, after=first)
         today = _TODAY.search(chunk)
         if today and published and not _REPORTING.match(chunk, today.end()):
             # 今天是第33个“110宣传日”: the day the story was published (记者今天从…获悉 is when it was reported)

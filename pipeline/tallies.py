@@ -19,7 +19,9 @@ from .rules import TallyRule, TallyRules, derived
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
 _RIGHT_STOP = re.compile(
-    r"的|[向对到和与及并将把由从为是了均都也共已]|(?<!存)在(?![逃押])|常驻|进驻|入驻|下沉|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|全部|纳入|开展|先后|依次|登台|到场|实施|驻足|围观|观看|聆听|收看|前来")
+    r"的|[向对到和与及并将把由从为是了均都也共已]|被(?![盗抢骗拐害困侵])|(?<!存)在(?![逃押])|常驻|进驻|入驻|下沉|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|全部|纳入|开展|先后|依次|登台|到场|实施|驻足|围观|观看|聆听|收看|前来|分赴|赶赴|奔赴|前往")
+# …N名犯罪嫌疑人已被依法刑事拘留: the people counted are the object of the verb after 被
+_PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法|公安机关|警方|当场|分别|先后|全部)*")
 
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
@@ -333,6 +335,13 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
                 if rs is not None and rs.group(0) == "的" and rs.end() < later.start():
                     # 对3家存在重大隐患的单位下达…: the object's head noun follows its relative clause
                     right = _head_noun(right_full[rs.end():later.start()])[0]
+            elif vm is not None and vm[1] <= cs:
+                # 邀请代表86人,对全市14个派出所的工作进行测评: with no verb known after the object, the
+                # verb of the clause before does not govern it; its noun decides
+                verb, verb_dist = "", 999
+        elif rs is not None and (passive := _PASSIVE.match(right_item, rs.start())) and verbs.match(right_item, passive.end()):
+            # 18名犯罪嫌疑人已被依法刑事拘留: the verb after 被 is done to the people counted
+            verb, verb_dist = verbs.match(right_item, passive.end()).group(0), 0
         elif _bare(left) and after_verb and (not right or (vm is not None and vm[1] <= cs)):
             # 52.3万人参加; and a clause of its own whose verb follows its count (…收缴赌资4万多元,
             # 一百余名群众参加): the verb of the clause before does not govern it
