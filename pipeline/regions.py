@@ -136,6 +136,12 @@ class Gazetteer:
                 name = "".join(texts[i:i + found])
                 out.append((starts[i], starts[i] + len(name), name, by_name[name]))
                 after = i + found
+            elif i + 1 < n and texts[i + 1][:1] in _LEVEL_WORDS and tok + texts[i + 1][0] in by_name:
+                # 和平 县公安局: jieba keeps the level word with the bureau, and a name that is also
+                # a common word (和平, 长安) is a place only with its level word
+                name = tok + texts[i + 1][0]
+                out.append((starts[i], starts[i] + len(name), name, by_name[name]))
+                after = i + 1
         return out
 
     def province(self, name: str) -> Optional[Place]:
@@ -146,6 +152,7 @@ class Gazetteer:
 
 
 _BUREAUS = ("公安分局", "公安局", "公安厅")
+_LEVEL_WORDS = "县区市旗州"
 
 
 def _bureau_stem(token: str) -> str:

@@ -149,6 +149,11 @@ def test_region_levels(rules):
     # an autonomous county written with its short name and level word (丰宁县 for 丰宁满族自治县)
     r = region("标题\n2008-10-20 来源:承德公安网\n丰宁县公安局交警大队开展专项整治,查处交通违法行为4862起。")
     assert (r.level, r.adcode, r.county) == ("county", "130826", "丰宁满族自治县")
+    # a county whose short name is a common word (和平) is a place with its level word, which jieba
+    # keeps with the bureau (和平 县公安局); the word alone stays no place
+    r = region("标题\n2019-06-27 来源:河源日报\n6月26日,和平县公安局开展禁毒宣传,发放资料3000余份。")
+    assert (r.level, r.adcode, r.county) == ("county", "441624", "和平县")
+    assert region("标题\n2019-06-27 来源:河源日报\n为守护一方和平,县公安局开展禁毒宣传,发放资料3000余份。") is None
     # X市公安局Y分局 names a district of X even when Y alone is too common a word (市中)
     art = analyse(raw("标题\n2023-04-16 来源:枣庄日报\n4月15日,枣庄市公安局市中分局开展宣传活动,发放宣传册2600余份。"), rules).article
     assert (art.region.adcode, art.region.county, art.agency) == ("370402", "市中区", "枣庄市公安局市中分局")
