@@ -33,6 +33,7 @@ _CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
 _HELD = re.compile(r"开展|举行|举办|启动|推行")
 _QUOTED = re.compile(r"“([^”“\n]{1,24})”")
 _TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
+_BODY_BEFORE = re.compile(r"(?:公安局|公安分局|分局|交警大队|交警支队|派出所|警方|公安)$")
 _VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设|推进)[^,。;“]{0,4}$")
 # 对 + its object + the verb, right before a quoted word: the word is what was done to the object
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
@@ -119,7 +120,7 @@ def _is_context(body: str, start: int, end: int, rules: ActivityRules) -> bool:
     return bool(rules.compiled["context_only"].search(before)) and not _HELD.search(before[-6:])
 
 
-def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
+def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks, title_end: int = 0) -> list[Mention]:
     heads, c = rules.heads_re, rules.compiled
     out = []
     for m in _QUOTED.finditer(body):
@@ -136,6 +137,10 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         x_head = x_head if x_head and x_head.end() == len(x) else None
         verb_before = _VERB_BEFORE.search(body[max(0, m.start() - 8):m.start()])
         results = _RESULTS_AFTER.match(body, m.end()) is not None  # “畅通工程”成效显著: the work its results are
+        # the headline's police body, then its quoted program, then what it does (…交警大队“两站两员”筑牢…)
+        # (not a day's name: 景洪市公安局“6·26”国际禁毒日通报…)
+        results = results or (m.start() < title_end and _BODY_BEFORE.search(body, max(0, m.start() - 6), m.start()) is not None
+                              and _HAN.match(body, m.end()) is not None and _HAN.search(x) is not None)
         if not (cont or x_head or verb_before or results):
             continue
         if (not (cont or x_head or results) and not _STOP_OR_END.match(body[m.end():m.end() + 1])
@@ -309,7 +314,7 @@ def _events_secured(body: str, rules: ActivityRules, published: Optional[str], s
 def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences = Marks(body, _SENTENCE_END)
-    quoted = _quoted(body, rules, published, sentences)
+    quoted = _quoted(body, rules, published, sentences, title_end)
     quoted += [b for b in _bracketed(body, rules, published, sentences)
                if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]
     taken = [q.written for q in quoted]
