@@ -335,7 +335,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
         if _MEETING_ON.match(body, a.written[1]):
             a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
-    merged = _merge(found, body, title_end, rules.heads_re)
+    merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences)
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
@@ -354,6 +354,16 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
 
 
 _HOLIDAY = re.compile(r"(春节|国庆|五一|劳动节|端午|中秋|元旦|清明)节?(?:假期|长假|小长假|黄金周|期间)")
+
+
+def _holiday_duty(body: str, title_end: int, sentences: Marks) -> list[Mention]:
+    """A headline that names a holiday period and no activity (国庆假期 玉林交警守护群众平安出行)
+    reports the police's duty through that holiday: security, named by the period."""
+    h = _HOLIDAY.search(body, 0, title_end)
+    if h is None:
+        return []
+    return [Mention(h.span(), h.group(0), "security", None, None, sentences.around(h.start()), False, [h.start()], h.span(),
+                    in_title=True)]
 
 
 def _period_it_is_named_for(body: str, name: str) -> Optional[tuple[int, int]]:
