@@ -34,7 +34,7 @@ _HELD = re.compile(r"开展|举行|举办|启动|推行")
 _QUOTED = re.compile(r"“([^”“\n]{1,24})”")
 _TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
 _BODY_BEFORE = re.compile(r"(?:公安局|公安分局|分局|交警大队|交警支队|派出所|警方|公安)$")
-_VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|实施|组织|部署|推出|深化|开设|推进)[^,。;“]{0,4}$")
+_VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|召开|实施|组织|部署|推出|深化|开设|推进)[^,。;“]{0,4}$")
 # 对 + its object + the verb, right before a quoted word: the word is what was done to the object
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 # an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”

@@ -33,6 +33,7 @@ def db(tmp_path_factory):
 HAND_VIOLATIONS = [
     ("2008", "130826", "丰宁满族自治县", 4862, 1),  # 其中 1240 + 86 + 153 are a breakdown; 丰宁县 is its short name
     ("2009", "320381", "新沂市", 56000, 1),   # 5.6万余起 in a year's 严打 summary
+    ("2009", "411423", "宁陵县", 1268, 2),   # written in full-width digits; 其中超载210起、无证驾驶86起 are a breakdown
     ("2014", "360481", "瑞昌市", 2400, 1),   # 劝导纠正农村交通违法行为2400余起 at rural posts
     ("2014", "410622", "淇县", 326, 2),       # 9 + 4 + 187 + 126 after 其中 are a breakdown
     ("2015", "331181", "龙泉市", 640, 1),
