@@ -184,7 +184,8 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     names_seen = {n for _, _, n, _ in occurrences}
     named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
     for s, e, name, cands in occurrences:
-        bound = bool(police.match(text, e))
+        # a bureau the story's police body works with (…禁毒支队联合耿马县公安局) is a partner, not the agency
+        bound = bool(police.match(text, e)) and not _PARTNER.search(text, max(0, s - 3), s)
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
         picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text)
@@ -221,6 +222,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
 
 
 _STATION_OF = re.compile(r"(?:公安局|分局)$")
+_PARTNER = re.compile(r"(?:联合|会同|协同|配合|协助|携手)$")
 
 
 def _not_stations(text: str, occurrences: list) -> list:

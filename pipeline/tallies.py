@@ -23,8 +23,8 @@ _RIGHT_STOP = re.compile(
 # …N名犯罪嫌疑人已被依法刑事拘留: the people counted are the object of the verb after 被
 _PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法|公安机关|警方|当场|分别|先后|全部)*")
 
-# a short alternative in brackets right before a count (服务站(点), 县(市、区)公安局)
-_ASIDE = re.compile(r"\([\u4e00-\u9fa5、]{1,4}\)$")
+# a short alternative or a common name in brackets right before a count (服务站(点), 片剂(俗称“麻古”))
+_ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|俗称“[^”]{1,6}”)\)$")
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
@@ -277,8 +277,8 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             f.reason = "rate (每晚…), not a total"
             continue
         is_, ie = items.around(q.start)
-        if is_ == q.start and (aside := _ASIDE.search(body, max(0, q.start - 7), q.start)) is not None:
-            is_ = items.around(aside.start())[0]  # 设置服务站(点)36个: the bracket is part of the noun
+        if is_ == q.start and (aside := _ASIDE.search(body, max(0, q.start - 12), q.start)) is not None:
+            is_ = items.around(aside.start())[0]  # 设置服务站(点)36个: the bracket belongs to the noun
         in_scope = next(((a, b) for a, b in scopes if a <= q.start < b), None)
         verb_from = ss
         if in_scope and in_scope[0] <= ss + 3:

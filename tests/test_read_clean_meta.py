@@ -154,6 +154,10 @@ def test_region_levels(rules):
     r = region("标题\n2019-06-27 来源:河源日报\n6月26日,和平县公安局开展禁毒宣传,发放资料3000余份。")
     assert (r.level, r.adcode, r.county) == ("county", "441624", "和平县")
     assert region("标题\n2019-06-27 来源:河源日报\n为守护一方和平,县公安局开展禁毒宣传,发放资料3000余份。") is None
+    # a bureau the story's police body works with (联合耿马县公安局) is a partner, not the agency
+    art = analyse(raw("临沧市公安局破获特大跨境贩毒案\n2022-03-30 来源:临沧日报\n近日,临沧市公安局禁毒支队联合耿马县公安局,"
+                      "成功破获一起特大跨境运输毒品案,抓获犯罪嫌疑人5名。"), rules).article
+    assert (art.region.adcode, art.agency) == ("530900", "临沧市公安局")
     # X市公安局Y分局 names a district of X even when Y alone is too common a word (市中)
     art = analyse(raw("标题\n2023-04-16 来源:枣庄日报\n4月15日,枣庄市公安局市中分局开展宣传活动,发放宣传册2600余份。"), rules).article
     assert (art.region.adcode, art.region.county, art.agency) == ("370402", "市中区", "枣庄市公安局市中分局")

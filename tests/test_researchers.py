@@ -54,13 +54,14 @@ HAND_VIOLATIONS = [
     ("2022", "350181", "福清市", 37, 5),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
     ("2022", "530581", "腾冲市", 14, 7),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
-    ("2023", "451102", "八步区", 2783, 2),   # 2365 + 418 helmet and seat-belt violations
-    ("2023", "330881", "江山市", 1860, 3),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
-    ("2023", "340881", "桐城市", 1200, 4),   # 23+6+41+87 are a breakdown
-    ("2023", "500101", "万州区", 900, 5),    # 680 + 220余 (劝导…违法载人220余起 are violations)
-    ("2023", "520328", "湄潭县", 128, 6),   # 其中醉驾21起 is a breakdown
-    ("2023", "430624", "湘阴县", 73, 7),
-    ("2023", "320117", "溧水区", 13, 8),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "433122", "泸溪县", 5260, 2),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
+    ("2023", "451102", "八步区", 2783, 3),   # 2365 + 418 helmet and seat-belt violations
+    ("2023", "330881", "江山市", 1860, 4),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
+    ("2023", "340881", "桐城市", 1200, 5),   # 23+6+41+87 are a breakdown
+    ("2023", "500101", "万州区", 900, 6),    # 680 + 220余 (劝导…违法载人220余起 are violations)
+    ("2023", "520328", "湄潭县", 128, 7),   # 其中醉驾21起 is a breakdown
+    ("2023", "430624", "湘阴县", 73, 8),
+    ("2023", "320117", "溧水区", 13, 9),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "620522", "秦安县", 2143, 2),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
     ("2024", "350524", "安溪县", 1376, 3),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
@@ -83,9 +84,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
@@ -107,7 +108,8 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
     assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
-                     (86400.0, "克", "公斤"), (312600.0, "克", "公斤"), (328500.0, "克", "公斤"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's 其中 parts left out
+                     (27400.0, "克", "千克"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
+                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
