@@ -440,6 +440,15 @@ def _common(a: str, b: str) -> int:
     return best
 
 
+def _quoted_core(body: str, m: "Mention") -> str:
+    """The words inside the quotes a quoted mention is written with (“三八”妇女维权宣传 → 三八)."""
+    s = m.written[0]
+    if body[s:s + 1] != "“":
+        return ""
+    e = body.find("”", s)
+    return body[s + 1:e] if 0 < e <= m.written[1] else ""
+
+
 def same_activity(a: "Mention", b: "Mention") -> bool:
     ka, kb = _norm(a.name), _norm(b.name)
     if not ka or not kb:
@@ -473,6 +482,11 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
         if same is None and not a.quoted:
             # the head word of a quoted name, alone (“全省十佳群众满意交警”评选推介会 … 推介会设置…环节)
             same = next((b for b in out if b.quoted and len(a.name) >= 2 and body[b.written[0]:b.written[1]].endswith(a.name)), None)
+        if same is None and a.quoted:
+            # the same quoted words with other words after them, of one kind (headline: “三八”维权宣传,
+            # body: “三八”妇女维权法律宣传): one activity
+            core = _quoted_core(body, a)
+            same = next((b for b in out if b.quoted and b.type == a.type and core and _quoted_core(body, b) == core), None)
         if same is None and a.quoted and not a.in_title:
             # the headline's unquoted wording (禁毒宣传) and the body's quoted name of that kind (“6·26”国际禁毒日宣传)
             # (named in the headline, even when a longer reading there renamed it: 反诈宣传 / 反诈宣传进校园)
