@@ -39,7 +39,7 @@ _VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|召开|实施|
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 # an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”
 # 主题讲座): the quoted words name that event
-_EVENT_AFTER = re.compile(r"(?:专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$)|(?:便民|志愿|上门)?服务(?=[,。;!?\s]|$)|[\u4e00-\u9fa5]{0,6}?(?:创建)?(?:工作|建设)(?=[,。;!?\s]|$)")
+_EVENT_AFTER = re.compile(r"(?:法治|专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$|[余多]?[\d一二两三四五六七八九十百千万])|(?:便民|志愿|上门)?服务(?=[,。;!?\s]|$)|[\u4e00-\u9fa5]{0,6}?(?:创建)?(?:工作|建设)(?=[,。;!?\s]|$)")
 _RESULTS_AFTER = re.compile(r"[\u4e00-\u9fa5]{0,6}?(?:成效显著|成效明显|战果丰硕|战果显著|成果丰硕|首战告捷|硕果累累|取得实效|见实效|显成效|取得阶段性成效|捷报频传)")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
