@@ -31,6 +31,7 @@ def db(tmp_path_factory):
 # Worked out by hand from the corpus articles: violations (起) per county and year, breakdowns
 # (其中 …) left out, dated by the activity's start or else the publication date.
 HAND_VIOLATIONS = [
+    ("2007", "130825", "隆化县", 412, 1),     # 其中超载货车186辆 is a breakdown, in vehicles
     ("2008", "130826", "丰宁满族自治县", 4862, 1),  # 其中 1240 + 86 + 153 are a breakdown; 丰宁县 is its short name
     ("2009", "320381", "新沂市", 56000, 1),   # 5.6万余起 in a year's 严打 summary
     ("2009", "411423", "宁陵县", 1268, 2),   # written in full-width digits; 其中超载210起、无证驾驶86起 are a breakdown
