@@ -175,7 +175,7 @@ def test_report_is_self_contained_and_its_numbers_equal_the_database(db, tmp_pat
     assert page.count("<svg") >= 10
     con = duckdb.connect(str(db), read_only=True)
     by_region = p.tables["by-region violations"]
-    want = con.execute("SELECT coalesce(county, city, province), sum(value), coalesce(adcode, '') FROM tallies_comparable "
+    want = con.execute("SELECT coalesce(county, city, province, '全国'), sum(value), coalesce(adcode, '') FROM tallies_comparable "
                        "WHERE category = 'violations' AND unit = '起' GROUP BY ALL ORDER BY 2 DESC, 3").fetchall()
     assert len(want) > 15 and f"By region (the 15 largest of {len(want)})" in page  # the page says when it shows the largest only
     assert [(r[0], float(r[2].replace(",", ""))) for r in by_region] == [(n, v) for n, v, _ in want[:15]]
