@@ -103,7 +103,7 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     return None
 
 
-_TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|记者|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
+_TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|(?<!答)记者(?![问节会])|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
 
 
 def title(c: Cleaned) -> Optional[str]:

@@ -127,6 +127,11 @@ def test_a_wechat_headline_may_open_with_at_but_a_caption_is_no_headline(rules):
     assert art.title == "@益阳人 这场警营开放日 你来了吗?"
     art = analyse(raw("@ME:\n|\n发表于 2013-8-21 09:14\n8月20日上午9时,县公安局举行公开退赃大会。"), rules).article
     assert art.title is None
+    # a headline may say the chief answered reporters (答记者问); a byline (记者 王磊) is no headline
+    art = analyse(raw("萍乡市公安局局长答记者问:织密反诈防护网\n2022-12-20 来源:萍乡日报\n记者:今年以来取得了哪些成效?"), rules).article
+    assert art.title == "萍乡市公安局局长答记者问:织密反诈防护网"
+    art = analyse(raw("记者 王磊 通讯员 李娜\n2022-12-20 来源:萍乡日报\n12月19日,萍乡市公安局开展反诈宣传。"), rules).article
+    assert art.title is None
 
 
 def test_region_levels(rules):
