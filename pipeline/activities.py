@@ -315,6 +315,18 @@ def _events_secured(body: str, rules: ActivityRules, published: Optional[str], s
     return out
 
 
+def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
+    """A crackdown named by what it strikes, with no head word (深化打击治理电信网络诈骗犯罪工作):
+    enforcement, named by that phrase."""
+    out = []
+    for m in rules.compiled["crackdown"].finditer(body):
+        s, e = m.span("name")
+        sent = sentences.around(s)
+        start, end = dates_near(body, sent, s, published)
+        out.append(Mention((s, e), m.group("name"), "enforcement", start, end, sent, False, [s], (s, e)))
+    return out
+
+
 def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences = Marks(body, _SENTENCE_END)
@@ -324,7 +336,8 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     taken = [q.written for q in quoted]
     found = quoted + _unquoted(body, rules, published, taken, sentences)
     taken += [a.written for a in found]
-    found += [c for c in _cases_solved(body, rules, published, sentences) + _events_secured(body, rules, published, sentences)
+    found += [c for c in (_cases_solved(body, rules, published, sentences) + _events_secured(body, rules, published, sentences)
+                          + _crackdowns(body, rules, published, sentences))
               if not any(a <= c.written[0] < b for a, b in taken)]
     found.sort(key=lambda a: a.name_span[0])
     # an undertaking counted as it is named is one of its own only when it is of a kind not

@@ -184,13 +184,15 @@ class ActivityRules(BaseModel):
     not_activity: str
     case_solved: str  # one case told as a story (成功破获一起盗窃电动车案件): an investigation of its own
     event_secured: str  # an event the police see through (护航“村超”总决赛): security duty named by the event
+    crackdown: str  # a crackdown named by what it strikes, no head word (深化打击治理电信网络诈骗犯罪工作)
     types: list[ActivityCue]
     clause_kinds: list[str] = Field(default_factory=list)  # see rules/activities.yaml
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 
     _v = field_validator("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity", "context_after",
-                         "generic_heads", "bare_heads", "introducing_verbs", "case_solved", "event_secured")(_check_regex)
+                         "generic_heads", "bare_heads", "introducing_verbs", "case_solved", "event_secured",
+                         "crackdown")(_check_regex)
 
     @field_validator("clause_kinds")
     @classmethod
@@ -207,7 +209,7 @@ class ActivityRules(BaseModel):
     def compiled(self):
         return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity",
                                                           "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved",
-                                                          "event_secured")}
+                                                          "event_secured", "crackdown")}
 
     @cached_property
     def type_res(self):
