@@ -39,7 +39,7 @@ _VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|召开|实施|
 _DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
 # an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”
 # 主题讲座): the quoted words name that event
-_EVENT_AFTER = re.compile(r"(?:法治|专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$|[余多]?[\d一二两三四五六七八九十百千万])|(?:便民|志愿|上门)?服务(?=[,。;!?\s]|$)|[\u4e00-\u9fa5]{0,6}?(?:创建)?(?:工作|建设|模式|机制)(?=[,。;!?\s]|$)")
+_EVENT_AFTER = re.compile(r"(?:法治|专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$|[余多]?[\d一二两三四五六七八九十百千万])|(?:便民|志愿|上门)?服务(?=[,。;!?\s]|$)|(?:评选|表彰|颁奖)*(?:大会|仪式)(?=[,。;!?\s]|$)|[\u4e00-\u9fa5]{0,6}?(?:创建)?(?:工作|建设|模式|机制)(?=[,。;!?\s]|$)")
 _RESULTS_AFTER = re.compile(r"[\u4e00-\u9fa5]{0,6}?(?:成效显著|成效明显|战果丰硕|战果显著|成果丰硕|首战告捷|硕果累累|取得实效|见实效|显成效|取得阶段性成效|捷报频传)")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
@@ -69,6 +69,7 @@ _MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶�
 _SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)了?(?:(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)"
                                r"|为期[^,。;的]{1,8}的)$")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
+_FIRST_LINE = re.compile(r"(?<=\n)[ \t\u3000]*(?=\S)")
 # a lead that opens with a single day (3月11日,…; not a range, not 截至/以来)
 _LEAD_DAY = re.compile(r"\s*(?:本报[^)\n]{0,30}\)\s*|[^\n,。]{0,12}讯\s*(?:\([^)\n]{0,30}\))?\s*)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[上下]午|晚|晚上|凌晨)?,")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
@@ -374,7 +375,8 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         # the headline's one activity, undated, told by a lead that opens with its day and names
         # no activity (3月11日,鹤峰县公安局禁毒大队民警走进县民族中学,为…上了一堂禁毒教育课): that day
         a = headline_only[0]
-        lead = sentences.around(body.find("\n", title_end - 1) + 1 if body.find("\n", title_end - 1) >= 0 else title_end)
+        first = _FIRST_LINE.search(body, title_end)  # the first line after the headline with words on it
+        lead = sentences.around(first.start() if first else title_end)
         if _LEAD_DAY.match(body, lead[0]) and not any(lead[0] <= q < lead[1] for q in a.positions):
             a.start, a.end = dates_near(body, lead, lead[0], published)
     return merged
