@@ -54,7 +54,8 @@ HAND_VIOLATIONS = [
     ("2022", "510117", "郫都区", 156, 4),    # 醉酒驾驶32起 is a breakdown
     ("2022", "330122", "桐庐县", 37, 5),     # noise disturbances talked down (劝导…扰民行为37起)
     ("2022", "350181", "福清市", 37, 5),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
-    ("2022", "530581", "腾冲市", 14, 7),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
+    ("2022", "430223", "攸县", 24, 7),       # 酒驾、醉驾、无证驾驶分别为12起、3起、9起
+    ("2022", "530581", "腾冲市", 14, 8),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "433122", "泸溪县", 5260, 2),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
     ("2023", "451102", "八步区", 2783, 3),   # 2365 + 418 helmet and seat-belt violations
@@ -86,9 +87,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
@@ -109,7 +110,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
-    assert grams == [(386.5, "克", "克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
+    assert grams == [(386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
                      (27400.0, "克", "千克"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
                      (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
