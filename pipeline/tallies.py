@@ -379,7 +379,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         else:
             f.category, f.rule = rule.category, rule.id
         f.breakdown = in_scope is not None
-        f.evidence = (left_start if left_start < q.start else q.start, min(q.end + len(right) + skipped, clause_end))
+        ev_start = left_start if left_start < q.start else q.start
+        if resp is not None:
+            ev_start = cs  # 出动警力、警车分别为320人次、86辆次: the evidence names what each count is of
+        f.evidence = (ev_start, min(q.end + len(right) + skipped, clause_end))
         prev_end_in_item[is_] = q.end
         last_by_unit[(f.para, q.unit)] = f.category
     return findings

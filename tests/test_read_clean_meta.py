@@ -112,6 +112,14 @@ def test_a_figure_the_headline_restates_keeps_the_body_clause_as_evidence(rules)
     assert [(m.category, m.value) for m in art.metrics] == [("drugs_seized", 12.6)]
 
 
+def test_a_count_given_respectively_has_its_noun_in_its_evidence(rules):
+    text = "标题\n2022-06-06 来源:攸县公安局\n端午假期,交警大队共出动警力、警车分别为320人次、86辆次,查处酒驾12起。"
+    art = analyse(raw(text), rules).article
+    ev = {m.unit: m.evidence for m in art.metrics}
+    assert ev["人次"].endswith("出动警力、警车分别为320人次") and ev["辆次"].endswith("出动警力、警车分别为320人次、86辆次")
+    assert ev["起"] == "查处酒驾12起"
+
+
 def test_metadata_from_page(rules):
     art = analyse(raw(ARTICLE), rules).article
     assert art.title == "鱼台县公安局开展交通整治"
