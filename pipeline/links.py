@@ -115,6 +115,7 @@ def by_kind(body: str, positions: list[int], owners: list[Optional[int]], mentio
     clauses = Marks(body, _CLAUSE_END)
     named_in = [{sentences.around(p) for p in m.positions} for m in mentions]
     out = []
+    last: Optional[tuple[tuple[int, int], int, int]] = None  # (sentence, owner before, owner by kind) of the last tally
     for p, o in zip(positions, owners):
         if o is not None:
             together = {i for i, spans in enumerate(named_in) if spans & named_in[o]}
@@ -122,8 +123,14 @@ def by_kind(body: str, positions: list[int], owners: list[Optional[int]], mentio
                 cs, ce = clauses.around(p)
                 kinds = {t for t, rx in type_res if rx.search(body, cs, ce)}
                 fits = [i for i in together if mentions[i].type in kinds]
+                sentence = sentences.around(p)
                 if len(fits) == 1:
+                    last = (sentence, o, fits[0])
                     o = fits[0]
+                elif not kinds and last is not None and last[0] == sentence and last[1] == o:
+                    # no kind in its own clause: it goes with the tally before it in its sentence
+                    # (…发放宣传资料2600余份,接受群众咨询180余人次: both the publicity's)
+                    o = last[2]
         out.append(o)
     return out
 

@@ -151,6 +151,10 @@ LINK_CASES = [
     ("a clause naming only a campaign word (行动不便) keeps the default link",
      "某县公安局开展冬季攻势\n在集中清查的同时,该局户政部门开展“户籍便民服务月”活动,为行动不便的老人提供上门服务230余次。",
      {(230, "次"): "户籍便民服务月"}),
+    ("of events named together, a tally with no kind in its clause goes with the one before it in its sentence",
+     "某县公安局举办“110宣传日”暨警营开放日活动\n1月10日,某县公安局举办“110宣传日”暨警营开放日活动。\n"
+     "活动现场,民警共发放宣传资料2600余份,接受群众咨询180余人次。\n当天下午,该局邀请40余名群众代表走进指挥中心。",
+     {(2600, "份"): "110宣传日", (180, "人次"): "110宣传日"}),
 ]
 
 
