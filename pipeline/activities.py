@@ -170,17 +170,27 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         # a head word that says what was done names the kind (“平安守护”清查行动 is a clean-up raid);
         # a bare campaign word (“护校安园”专项行动) leaves it to the name
         head_type = type_of(cont, "", rules) if cont and not c["generic_heads"].match(cont) and not _CAMPAIGN.match(cont) else "other"
-        typ = head_type if head_type != "other" else type_of(name + cont, body[sent[0]:sent[1]], rules)
+        rest = body[cont_end:cont_end + 10]
+        rest = rest[2:] if rest.startswith(("活动", "行动")) else rest
+        counted = bool(cont) and c["counted_after_head"].match(rest) is not None  # (“平安暑假”等宣传活动150余场)
+        # a counted event's kind is read in its own clause, not from a campaign its sentence names
+        # (…开展“一盔一带”安全守护行动,…开展头盔“以旧换新”活动3场)
+        around = _clause(body, m.start()) if counted else sent
+        typ = head_type if head_type != "other" else type_of(name + cont, body[around[0]:around[1]], rules)
         start, end = dates_near(body, sent, m.start(), published)
         before = _PHRASE_SPLIT.split(body[max(0, m.start() - 12):m.start()])[-1]
         cuts = list(c["left_cut"].finditer(before))
         context = before[cuts[-1].end():] if cuts else before
-        rest = body[cont_end:cont_end + 10]
-        rest = rest[2:] if rest.startswith(("活动", "行动")) else rest
-        counted = bool(cont) and c["counted_after_head"].match(rest) is not None  # (“平安暑假”等宣传活动150余场)
         out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), cont_end), context=context,
                            counted=counted, own_head=bool(x_head) and not c["generic_heads"].match(x_head.group(0))))
     return out
+
+
+def _clause(body: str, pos: int) -> tuple[int, int]:
+    """The comma-delimited clause around `pos`."""
+    start = max(body.rfind(ch, 0, pos) for ch in ",;。\n") + 1
+    ends = [i for i in (body.find(ch, pos) for ch in ",;。\n") if i >= 0]
+    return start, min(ends) if ends else len(body)
 
 
 def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: list[tuple[int, int]],

@@ -44,10 +44,11 @@ HAND_VIOLATIONS = [
     ("2020", "431225", "会同县", 615, 1),     # 包括酒后驾驶14起、醉酒驾驶3起、无证驾驶21起 are a breakdown
     ("2020", "420683", "枣阳市", 101, 2),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
-    ("2021", "360323", "芦溪县", 1645, 2),   # 1260 + 385 in a 一盔一带 campaign; 教育劝导群众 are people educated
-    ("2021", "430424", "衡东县", 860, 3),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
-    ("2021", "330483", "桐乡市", 260, 4),     # 其中醉驾62起 is a breakdown
-    ("2021", "520330", "习水县", 13, 5),
+    ("2021", "431126", "宁远县", 3840, 2),   # 3260 + 580 helmet and seat-belt violations
+    ("2021", "360323", "芦溪县", 1645, 3),   # 1260 + 385 in a 一盔一带 campaign; 教育劝导群众 are people educated
+    ("2021", "430424", "衡东县", 860, 4),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
+    ("2021", "330483", "桐乡市", 260, 5),     # 其中醉驾62起 is a breakdown
+    ("2021", "520330", "习水县", 13, 6),
     ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "431321", "双峰县", 214, 2),    # 其中非法改装排气管38起 is a breakdown
     ("2022", "450102", "兴宁区", 168, 3),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
@@ -88,9 +89,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
