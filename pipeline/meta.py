@@ -202,7 +202,12 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     if national and national >= max(police_bound.values(), default=0):
         return RegionGuess({"level": "national", "province": None, "city": None, "county": None, "adcode": None}, "公安部")
     if not scores:
-        return RegionGuess(None, _agency_generic(text))
+        # no place in the body (城关派出所开展…): the police body the source line names, if any
+        # (来源:安化县公安局), is the station's bureau
+        fallback = _source_bureau(c, gz)
+        if fallback is None:
+            return RegionGuess(None, _agency_generic(text))
+        scores[fallback] = police_bound[fallback] = 1.0
     parts_only = set(scores) - named_whole
     pool = police_bound or scores
     best = max(pool, key=lambda p: (pool[p], scores[p], -_rank(p)))
@@ -222,6 +227,14 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
 
 
 _STATION_OF = re.compile(r"(?:公安局|分局)$")
+_SOURCE_BUREAU = re.compile(r"来源\s*[::]\s*([\u4e00-\u9fa5]{2,10}?)(?:公安局|公安分局)")
+
+
+def _source_bureau(c: Cleaned, gz) -> Optional[Place]:
+    """The place of the bureau a page's source line names (来源:安化县公安局), when it is one place."""
+    m = _SOURCE_BUREAU.search(c.view.text)
+    places = gz.by_name.get(m.group(1), []) if m else []
+    return places[0] if len(places) == 1 else None
 _PARTNER = re.compile(r"(?:联合|会同|协同|配合|协助|携手)$")
 
 
