@@ -25,6 +25,9 @@ _PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法
 
 # a short alternative or a common name in brackets right before a count (服务站(点), 片剂(俗称“麻古”))
 _ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|俗称“[^”]{1,6}”)\)$")
+# what the police will do, not what they did: a sentence opening 下一步…, a clause with 计划/预计…
+_PLAN_OPEN = re.compile(r"\s*(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
+_PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|争取|将于|将要")
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
@@ -273,6 +276,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
+        if _PLAN_OPEN.match(body, ss) or _PLAN_WORD.search(body, cs, q.start):
+            f.reason = "a plan (下一步…, 计划…), not work done"
+            continue
         if _RATE.search(body, cs, q.start):
             f.reason = "rate (每晚…), not a total"
             continue
