@@ -64,7 +64,7 @@ _FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
 # a meeting on how a campaign goes or went (推进会, 调度会, 总结会): its day is no day of the campaign
 # a ceremony or meeting that launches a campaign (启动仪式, 动员大会): its day is the campaign's first
-_LAUNCH = re.compile(r"(?:启动仪式|启动会|启动大会|动员会|动员大会|誓师大会|部署会|部署大会)")
+_LAUNCH = re.compile(r"(?:启动仪式|启动会|启动大会|(?:动员)?部署(?:动员)?(?:大会|会)|动员(?:大会|会)|誓师大会)")
 _MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶段总结)(?:表彰)?(?:会|大会|会议)")
 _SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)了?(?:(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)"
                                r"|为期[^,。;的]{1,8}的)$")
