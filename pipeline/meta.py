@@ -57,7 +57,22 @@ def _valid(y: int, m: int, d: int) -> Optional[str]:
     return None
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_CN_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+
+
+def _cn_small(s: str) -> int:
+    """一 … 三十一 as a number (十 = 10, 十二 = 12, 二十 = 20, 二十三 = 23)."""
+    if "十" not in s:
+        return _CN_DIGIT[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
 def _dates(line: str):
+    for m in _CN_DATE.finditer(line):  # 二〇一九年五月八日, as official notices write it
+        if not _NOT_PUBLISHED.search(line[max(0, m.start() - 8):m.start()]):
+            yield _valid(int("".join(str(_CN_DIGIT[c]) for c in m.group(1))), _cn_small(m.group(2)), _cn_small(m.group(3)))
     for m in _YMD.finditer(line):
         if not _NOT_PUBLISHED.search(line[max(0, m.start() - 8):m.start()]):
             yield _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -132,7 +147,7 @@ def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
     outlet = re.compile(rules.source_outlet)
     reject = re.compile(rules.source_reject)
     text = c.view.text
-    for m in re.finditer(r"(?:来源|稿源|本文来源)\s*[::]\s*([^\s|•·,,【\[]+)", text):
+    for m in re.finditer(r"(?:来源|稿源|本文来源)\s*(?:[::]|】)\s*([^\s|•·,,【\[]+)", text):
         name = m.group(1).strip()
         name = re.split(r"作者|点击|阅读|浏览|时间|发布|编辑|记者", name)[0]
         if 2 <= len(name) <= 20 and outlet.search(name) and not reject.search(name):

@@ -201,6 +201,13 @@ def test_a_table_row_is_a_label_and_its_figure_and_a_today_banner_no_date(rules)
     assert text.splitlines() == ["首页 政务公开", "1月6日晚,莒县公安局开展冬季治安清查行动,出动警力280人次,清查场所96家。"]
 
 
+def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
+    art = analyse(raw("新化县公安局开展宣传\n发布日期:二〇一九年十二月二十一日\n12月20日,新化县公安局开展宣传。"), rules).article
+    assert art.published == "2019-12-21"
+    art = analyse(raw("某县公安局开展宣传\n【发布时间】2019年5月8日 【来源】邵阳日报\n5月7日,某县公安局开展宣传。"), rules).article
+    assert (art.published, art.source) == ("2019-05-08", "邵阳日报")
+
+
 def test_no_date_no_region_is_still_an_article(rules):
     art = analyse(raw("民警在街头设点宣传,发放宣传资料600余份。"), rules).article
     assert art.published is None and art.region is None
