@@ -53,6 +53,10 @@ def _aliases(full: str, alias) -> set[str]:
     if m:
         names.add(m.group(1))
         names.add(m.group(1) + full[-1])  # 丰宁县公安局, 湘西州: the short name keeps its level word
+    if "自治" in full:
+        # the given short names with the level word too (西双版纳州, 黔东南州, 伊犁州), where the
+        # pattern above cuts the name at the wrong 族 or finds none
+        names.update(a + full[-1] for a in list(names) if a != full and 2 <= len(a) <= 5 and not a.endswith(full[-1]))
     return names
 
 

@@ -170,6 +170,10 @@ def test_region_levels(rules):
     # a station's story that names no place takes the bureau its source line names
     art = analyse(raw("城关派出所“敲门行动”暖民心\n2023-03-15 来源:安化县公安局\n近日,城关派出所开展“敲门行动”,走访群众136户。"), rules).article
     assert (art.region.adcode, art.agency) == ("430923", "安化县公安局")
+    # an autonomous prefecture by its short name and level word (西双版纳州, 黔东南州, 伊犁州)
+    for short, code in (("西双版纳州", "532800"), ("黔东南州", "522600"), ("伊犁州", "654000")):
+        r = region(f"标题\n2023-05-01 来源:某报\n4月30日,{short}公安局开展禁毒宣传,发放资料300余份。")
+        assert (r.level, r.adcode) == ("city", code), short
     # a bureau the story's police body works with (联合耿马县公安局) is a partner, not the agency
     art = analyse(raw("临沧市公安局破获特大跨境贩毒案\n2022-03-30 来源:临沧日报\n近日,临沧市公安局禁毒支队联合耿马县公安局,"
                       "成功破获一起特大跨境运输毒品案,抓获犯罪嫌疑人5名。"), rules).article
