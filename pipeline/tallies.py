@@ -28,6 +28,8 @@ _ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|俗称“[^”]{1,6}”)\)$")
 # what the police will do, not what they did: a sentence opening 下一步…, a clause with 计划/预计…
 _PLAN_OPEN = re.compile(r"\s*(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
 _PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|争取|将于|将要")
+_LIGHT_VERBS = {"开展", "进行", "组织", "组织开展"}
+_CHECKS = re.compile(r"检查|清查|排查|查验|核查|巡查|检")
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
@@ -340,6 +342,11 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             # at the head of the next one (对…的3家场所,当场责令整改)
             later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
                                                  if body[clause_end:clause_end + 1] == "," else None)
+            if later and later.group(0) in _LIGHT_VERBS and later.re is verbs:
+                # 对3家银行开展安全防范检查: a light verb's object names what is done
+                heavy = verbs.search(right_full, later.end())
+                # (only a check: 对347名逃犯开展集中缉捕行动 aims a manhunt at them, it catches none)
+                later = heavy if heavy and _CHECKS.fullmatch(heavy.group(0)) else later
             if later:
                 verb, verb_dist = later.group(0), 0
                 if rs is not None and rs.group(0) == "的" and rs.end() < later.start():
