@@ -70,6 +70,7 @@ _SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|�
                                r"|为期[^,。;的]{1,8}的)$")
 _PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _FIRST_LINE = re.compile(r"(?<=\n)[ \t\u3000]*(?=\S)")
+_BACK_START = re.compile(r"自(?:今年)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?,?(?:专项)?(?:行动|活动|整治|攻坚)(?:开展|启动|部署)?以来")
 # a lead that opens with a day or a range of days (3月11日,…; 6月7日至8日,…; not 截至/以来)
 _LEAD_DAY = re.compile(r"\s*(?:本报[^)\n]{0,30}\)\s*|[^\n,。]{0,12}讯\s*(?:\([^)\n]{0,30}\))?\s*)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~](?:\d{1,2}月)?\d{1,2}日)?(?:[上下]午|晚|晚上|凌晨)?,")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
@@ -380,6 +381,12 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
             again = body.find(quoted, max(title_end, max(a.positions) + 1))
             if again >= 0 and body.startswith(("为主题", "主题"), again + len(quoted)):
                 a.start, a.end = dates_near(body, sentences.around(again), again, published)
+    for a in merged:
+        if not a.start and not a.end:
+            # 自6月28日行动开展以来: a later sentence that dates "the campaign" by its bare head word
+            back = _BACK_START.search(body, max(a.positions))
+            if back and not any(max(a.positions) < q < back.start() for b in merged if b is not a for q in b.positions):
+                a.start = dates_near(body, sentences.around(back.start()), back.start(), published)[0]
     headline_only = [a for a in merged if min(a.positions) < title_end and not a.start and not a.end]
     if len(headline_only) == 1 and len(merged) == 1 and title_end:
         # the headline's one activity, undated, told by a lead that opens with its day and names
