@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Optional
 from . import worker
 from .dedupe import Index
 from .models import RawDoc, ReadError
-from .read import find_files, read_all
+from .read import find_files, read_found
 from .rows import Rows, content_sha1
 from .rules import Rules
 from .store import clear_errors, known_versions, write_batch, write_errors
@@ -71,12 +71,13 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
     ok_inputs: list[tuple[str, Optional[int]]] = []
     seen_ids: set[str] = set()
     queued = 0
+    files, missing = find_files(paths)  # listed once: to size the pool's chunks, then to read
 
     def wanted():
         """The articles to extract, as they are read: new and changed ones (unchanged ones are
         counted and skipped, read failures and repeated ids recorded)."""
         nonlocal queued
-        for item in read_all(paths):
+        for item in read_found(files, missing):
             if isinstance(item, ReadError):
                 s.failed += 1
                 s.errors.append(item)
@@ -110,7 +111,7 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
         results = _run(todo, pool, rules, workers)
     else:
         # the workers extract while the driver reads on: the pool takes each chunk as it is read
-        results = _run(wanted(), pool, rules, workers, estimate=_estimate(paths))
+        results = _run(wanted(), pool, rules, workers, estimate=_estimate(files))
     # _run has read every input by now (the pool's map takes them all before it returns)
     if total_hint:
         total_hint(queued)
@@ -184,8 +185,7 @@ def _run(todo: Iterable[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rul
     return gen()
 
 
-def _estimate(paths: list[str]) -> int:
-    """About how many articles `paths` hold, to size the pool's chunks before they are read:
+def _estimate(files: list) -> int:
+    """About how many articles `files` hold, to size the pool's chunks before they are read:
     one per file, and one per 2 kB of a `.jsonl` file."""
-    files, _ = find_files(paths)
     return sum(max(1, f.stat().st_size // 2000) if f.suffix.lower() == ".jsonl" else 1 for f in files)

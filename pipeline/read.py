@@ -169,7 +169,11 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Union[RawDoc, ReadError]]:
 
 
 def read_all(paths: list[Union[str, Path]]) -> Iterator[Union[RawDoc, ReadError]]:
-    files, errors = find_files(paths)
+    yield from read_found(*find_files(paths))
+
+
+def read_found(files: list[Path], errors: list[ReadError]) -> Iterator[Union[RawDoc, ReadError]]:
+    """What find_files found, read: its errors first, then each file's articles."""
     yield from errors
     for f in files:
         yield from read_path(f)
