@@ -27,7 +27,7 @@ _PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法
 _ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|俗称“[^”]{1,6}”)\)$")
 # what the police will do, not what they did: a sentence opening 下一步…, a clause with 计划/预计…
 _PLAN_OPEN = re.compile(r"\s*(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
-_PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|争取|将于|将要")
+_PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|将于|将要")  # (not 争取: 争取到资金200万元 is done)
 _LIGHT_VERBS = {"开展", "进行", "组织", "组织开展"}
 _CHECKS = re.compile(r"检查|清查|排查|查验|核查|巡查|检")
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
