@@ -156,7 +156,7 @@ def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
     if ls.body_start < len(ls.spans):
         s, e = ls.spans[ls.body_start]
         line = text[s:e]
-        m = re.match(r"\s*(?:[\[【][^\]】]*[\]】])?\s*([\u4e00-\u9fa5]{2,12}?(?:网|报|在线|之窗|频道|台))(?:[\u4e00-\u9fa5]{0,4}?\d{1,2}月\d{1,2}日)?[电讯]", line)
+        m = re.match(r"\s*(?:[\[【][^\]】]*[\]】])?\s*([\u4e00-\u9fa5]{2,12}?(?:网|报|社|在线|之窗|频道|台))(?:[\u4e00-\u9fa5]{0,4}?\d{1,2}月\d{1,2}日)?[电讯]", line)
         if m and not m.group(1).startswith("本"):
             return c.view.stored_span(s + m.start(1), s + m.end(1))
         if re.match(r"\s*本报讯", line):

@@ -212,6 +212,11 @@ def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
     assert (art.published, art.source) == ("2019-05-08", "邵阳日报")
 
 
+def test_a_wire_dateline_names_its_agency_as_the_source(rules):
+    art = analyse(raw("宁夏公安机关“百日行动”战果丰硕\n新华社银川12月15日电(记者 马晓)记者15日从宁夏回族自治区公安厅获悉,共侦破刑事案件3260起。"), rules).article
+    assert art.source == "新华社"
+
+
 def test_no_date_no_region_is_still_an_article(rules):
     art = analyse(raw("民警在街头设点宣传,发放宣传资料600余份。"), rules).article
     assert art.published is None and art.region is None
