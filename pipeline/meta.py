@@ -196,7 +196,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     police_bound: dict[Place, float] = defaultdict(float)
     occurrences = _not_stations(text, gz.find_in_tokens(starts, tokens)) + _branches(text, gz)
     early_bound: set[Place] = set()
-    names_seen = {n for _, _, n, _ in occurrences}
+    names_seen = {n for s, _, n, _ in occurrences if not _in_a_part(text, s)}  # (a part's place settles no short name)
     named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
     for s, e, name, cands in occurrences:
         # a bureau the story's police body works with (…禁毒支队联合耿马县公安局) is a partner, not the agency
@@ -283,10 +283,16 @@ _SENTENCE_START = re.compile(r"[。;!?\n][^。;!?\n]*$")
 
 
 def _in_a_part(text: str, pos: int) -> bool:
-    """In a sentence that opens with 其中: a part of the whole the story reports (其中,成都市公安局侦办…)."""
-    m = _SENTENCE_START.search(text, max(0, pos - 60), pos)
-    start = m.start() + 1 if m else max(0, pos - 60)
-    return text[start:pos].lstrip(" ,:").startswith("其中")
+    """In a sentence that opens with 其中: a part of the whole the story reports (其中,成都市公安局侦办…),
+    or in a later part of it after a ';' (其中,沙市区分局…;荆州区分局…)."""
+    while True:
+        m = _SENTENCE_START.search(text, max(0, pos - 60), pos)
+        start = m.start() + 1 if m else max(0, pos - 60)
+        if text[start:pos].lstrip(" ,:").startswith("其中"):
+            return True
+        if not m or text[m.start()] != ";":
+            return False
+        pos = m.start()  # the part before the ';' may be the one that opens with 其中
 
 
 _CITY_WORDS = re.compile(r"全市|我市|(?<![\u4e00-\u9fa5])市公安局|市局|全州|(?<![\u4e00-\u9fa5])州公安局|州局")
@@ -331,6 +337,9 @@ def _disambiguate(cands: list[Place], names_seen: set[str], gz, page: str = "") 
         return cands
     supported = [p for p in cands if (p.city and any(n in names_seen for n in _short(p.city))) or any(n in names_seen for n in _short(p.province))]
     supported = [p for p in supported if p.level != "province"] or supported
+    # a short name shared by a city and its own district (荆州: 荆州市, 荆州区) is the city's; the
+    # district is written in full
+    supported = [p for p in supported if not (p.level == "county" and any(q.level == "city" and q.name == p.city for q in supported))]
     if not supported and page:
         supported = [p for p in cands if p.city and p.level != "province" and any(n in page for n in _short(p.city))]
     return supported or cands

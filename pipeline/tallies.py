@@ -29,6 +29,7 @@ _ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|俗称“[^”]{1,6}”)\)$")
 _PLAN_OPEN = re.compile(r"\s*(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
 _PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|将于|将要")  # (not 争取: 争取到资金200万元 is done)
 _LIGHT_VERBS = {"开展", "进行", "组织", "组织开展"}
+_PART_UNIT = re.compile(r"[\u4e00-\u9fa5]{1,8}?(分局|派出所|交警大队|大队|支队|县公安局|市公安局|区公安局)")
 _CHECKS = re.compile(r"检查|清查|排查|查验|核查|巡查|检")
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
@@ -145,7 +146,15 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
                 continue
         lead = body_rest[:2]
         kinds = [v for v in openings if v.match(body_rest)]
-        while e < len(text) and text[e] == ";" and lead and (text[e + 1:e + 3] == lead or any(v.match(text, e + 1) for v in kinds)):
+        unit = _PART_UNIT.match(body_rest)  # 其中,沙市区分局…;荆州区分局…: parts told by police unit
+
+        def same_kind_of_part(at: int) -> bool:
+            if text[at:at + 2] == lead or any(v.match(text, at) for v in kinds):
+                return True
+            other = _PART_UNIT.match(text, at)
+            return unit is not None and other is not None and other.group(1) == unit.group(1)
+
+        while e < len(text) and text[e] == ";" and lead and same_kind_of_part(e + 1):
             e = sentences.around(e + 1)[1]
         scopes.append((s, e))
     if units:

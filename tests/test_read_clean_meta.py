@@ -174,6 +174,11 @@ def test_region_levels(rules):
     for short, code in (("西双版纳州", "532800"), ("黔东南州", "522600"), ("伊犁州", "654000")):
         r = region(f"标题\n2023-05-01 来源:某报\n4月30日,{short}公安局开展禁毒宣传,发放资料300余份。")
         assert (r.level, r.adcode) == ("city", code), short
+    # a short name a city shares with its own district (荆州警方) is the city's, and districts named
+    # only in a 其中's parts (…;荆州区分局…) settle nothing
+    r = region("荆州警方开展冬季治安清查\n2017-12-18 来源:荆州日报\n12月15日晚,荆州市公安局开展清查,共出动警力2860人次。\n"
+               "其中,沙市区分局出动警力420人次;荆州区分局出动警力380人次。")
+    assert (r.level, r.adcode) == ("city", "421000")
     # a bureau the story's police body works with (联合耿马县公安局) is a partner, not the agency
     art = analyse(raw("临沧市公安局破获特大跨境贩毒案\n2022-03-30 来源:临沧日报\n近日,临沧市公安局禁毒支队联合耿马县公安局,"
                       "成功破获一起特大跨境运输毒品案,抓获犯罪嫌疑人5名。"), rules).article
