@@ -196,15 +196,15 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     police_bound: dict[Place, float] = defaultdict(float)
     occurrences = _not_stations(text, gz.find_in_tokens(starts, tokens)) + _branches(text, gz)
     early_bound: set[Place] = set()
-    names_seen = {n for s, _, n, _ in occurrences if not _in_a_part(text, s)}  # (a part's place settles no short name)
+    wholes = [not _in_a_part(text, s) for s, _, _, _ in occurrences]
+    names_seen = {o[2] for o, whole in zip(occurrences, wholes) if whole}  # (a part's place settles no short name)
     named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
-    for s, e, name, cands in occurrences:
+    for (s, e, name, cands), whole in zip(occurrences, wholes):
         # a bureau the story's police body works with (…禁毒支队联合耿马县公安局) is a partner, not the agency
         bound = bool(police.match(text, e)) and not _PARTNER.search(text, max(0, s - 3), s)
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
         picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text)
-        whole = not _in_a_part(text, s)
         for p in picks:
             scores[p] += weight / len(picks)
             if whole:
