@@ -147,7 +147,7 @@ def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
     outlet = re.compile(rules.source_outlet)
     reject = re.compile(rules.source_reject)
     text = c.view.text
-    for m in re.finditer(r"(?:来源|稿源|本文来源)\s*(?:[::]|】)\s*([^\s|•·,,【\[]+)", text):
+    for m in re.finditer(r"(?:来源|稿源|本文来源)\s*(?:[::]|】)\s*([^\s|•·,,【\[\]】]+)", text):
         name = m.group(1).strip()
         name = re.split(r"作者|点击|阅读|浏览|时间|发布|编辑|记者", name)[0]
         if 2 <= len(name) <= 20 and outlet.search(name) and not reject.search(name):

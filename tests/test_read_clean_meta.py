@@ -215,6 +215,8 @@ def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
     assert art.published == "2019-12-21"
     art = analyse(raw("某县公安局开展宣传\n【发布时间】2019年5月8日 【来源】邵阳日报\n5月7日,某县公安局开展宣传。"), rules).article
     assert (art.published, art.source) == ("2019-05-08", "邵阳日报")
+    art = analyse(raw("隆回县公安局开展学雷锋活动\n[2012-03-05] [来源:隆回县公安局] [阅读:120次]\n3月4日,隆回县公安局开展学雷锋活动。"), rules).article
+    assert (art.published, art.source) == ("2012-03-05", "隆回县公安局")
 
 
 def test_a_wire_dateline_names_its_agency_as_the_source(rules):
