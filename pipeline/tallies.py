@@ -24,7 +24,7 @@ _RIGHT_STOP = re.compile(
 _PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法|公安机关|警方|当场|分别|先后|全部)*")
 
 # a short alternative or a common name in brackets right before a count (服务站(点), 片剂(俗称“麻古”))
-_ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|俗称“[^”]{1,6}”)\)$")
+_ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|(?:俗称|简称|又称|即)“?[^”()\d]{1,6}”?)\)$")
 # what the police will do, not what they did: a sentence opening 下一步…, a clause with 计划/预计…
 _PLAN_OPEN = re.compile(r"\s*(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
 _PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|将于|将要")  # (not 争取: 争取到资金200万元 is done)
@@ -351,7 +351,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             # at the head of the next one (对…的3家场所,当场责令整改)
             later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
                                                  if body[clause_end:clause_end + 1] == "," else None)
-            if later and later.group(0) in _LIGHT_VERBS and later.re is verbs:
+            if later and later.group(0) in _LIGHT_VERBS:
                 # 对3家银行开展安全防范检查: a light verb's object names what is done
                 heavy = verbs.search(right_full, later.end())
                 # (only a check: 对347名逃犯开展集中缉捕行动 aims a manhunt at them, it catches none)
@@ -365,9 +365,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
                 # 邀请代表86人,对全市14个派出所的工作进行测评: with no verb known after the object, the
                 # verb of the clause before does not govern it; its noun decides
                 verb, verb_dist = "", 999
-        elif rs is not None and (passive := _PASSIVE.match(right_item, rs.start())) and verbs.match(right_item, passive.end()):
+        elif rs is not None and (passive := _PASSIVE.match(right_item, rs.start())) and (done := verbs.match(right_item, passive.end())):
             # 18名犯罪嫌疑人已被依法刑事拘留: the verb after 被 is done to the people counted
-            verb, verb_dist = verbs.match(right_item, passive.end()).group(0), 0
+            verb, verb_dist = done.group(0), 0
         elif _bare(left) and after_verb and (not right or (vm is not None and vm[1] <= cs)):
             # 52.3万人参加; and a clause of its own whose verb follows its count (…收缴赌资4万多元,
             # 一百余名群众参加): the verb of the clause before does not govern it
