@@ -2,7 +2,7 @@
 
 The article's *stored text* is what offsets and evidence point into. Matching runs on a
 *view* of it: traditional characters mapped to simplified (JioNLP's character table),
-full-width forms folded to half-width, reading aids such as "萬(wàn)" dropped. The view
+full-width forms folded to half-width, reading aids such as "萬(wàn)" and the spaces between a number and its unit (550 人次, 2024 年 5 月) dropped. The view
 keeps, for each of its characters, the offset of the stored character it came from.
 
 Cleaning never deletes from the view: boilerplate lines and repeated lead paragraphs are
@@ -100,6 +100,30 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
 # ---------------------------------------------------------------- normalized view
 
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+_SPACES = re.compile(r" +")
+_PAGE_DATE = re.compile(r"\d{4}\s*[-/.年]")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fa5"
+
+
+def _dropped(folded: str) -> list[tuple[int, int]]:
+    """What the view leaves out: reading aids (萬(wàn)), and the spaces some pages set between a
+    number and the words around it (出动警力 550 人次, 5 月 20 日), so the number reads as when
+    written close. A space before a number stays where it parts fields: after a dateline
+    (…日讯 10日,) and before a page's date (聊城日报 2012年03月20日), but not in a range (至 2024年)."""
+    out = [m.span() for m in _PINYIN.finditer(folded)] if "(" in folded else []
+    for m in _SPACES.finditer(folded):
+        s, e = m.span()
+        if s == 0 or e == len(folded):
+            continue
+        a, b = folded[s - 1], folded[e]
+        if a.isdigit() and _is_han(b):
+            out.append((s, e))
+        elif _is_han(a) and b.isdigit() and (a in "至到" or (a not in "讯电" and not _PAGE_DATE.match(folded, e))):
+            out.append((s, e))
+    return sorted(out)
 
 
 @lru_cache(maxsize=1)
@@ -115,8 +139,9 @@ def _build_fold_table() -> dict[int, str]:
         from jionlp.dictionary.dictionary_loader import traditional_simplified_loader
 
     table = {ord(k): v for k, v in traditional_simplified_loader("tra2sim_char.txt").items() if len(k) == 1 and len(v) == 1}
-    # JioNLP maps these to rarer variants; police text wants the common simplified form.
-    table.update({ord(k): v for k, v in {"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台"}.items()})
+    # JioNLP maps these to rarer variants (依託 → 依讬) or keeps them (團夥 → 团夥); police text
+    # wants the common simplified form.
+    table.update({ord(k): v for k, v in {"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台", "託": "托", "夥": "伙"}.items()})
     table.pop(ord("著"), None)  # 著 is simplified too (显著, 著名): folding it to 着 broke 成效显著
     table.update({o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)})
     table.update({ord(c): " " for c in "\u3000\xa0\t\r"})
@@ -153,15 +178,16 @@ def make_view(stored: str) -> View:
     folded = stored.translate(_fold_table())
     if '"' in folded:  # "清源"专项行动: straight quotes in pairs, as “…” (one character for one)
         folded = _ASCII_QUOTED.sub(lambda m: "“" + m.group(1) + "”", folded)
-    if "(" not in folded or not _PINYIN.search(folded):
+    drops = _dropped(folded)
+    if not drops:
         return View(stored=stored, text=folded, index=range(len(stored)))
     chars: list[str] = []
     index: list[int] = []
     pos = 0
-    for m in _PINYIN.finditer(folded):
-        chars.append(folded[pos:m.start()])
-        index.extend(range(pos, m.start()))
-        pos = m.end()
+    for s, e in drops:
+        chars.append(folded[pos:s])
+        index.extend(range(pos, s))
+        pos = e
     chars.append(folded[pos:])
     index.extend(range(pos, len(folded)))
     return View(stored=stored, text="".join(chars), index=index)
@@ -178,23 +204,37 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_SENTENCE = re.compile(r"[^。!?]*(?:[。!?]+|$)")
+
+
 def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str]]:
-    """Spans of `text` (the view) that are page furniture, each with the reason."""
+    """Spans of `text` (the view) that are page furniture, each with the reason.
+
+    A line is furniture as a whole; but a line that goes on after a sentence's end (a page that
+    runs its article together on one line, a share bar written on after the last sentence) is
+    judged sentence by sentence, so that the furniture takes no more than itself."""
     out = []
-    spans = line_spans(text)
     in_tail = False
-    for s, e in spans:
-        line = text[s:e]
+    for ls, le in line_spans(text):
+        if in_tail:
+            out.append((ls, le, "page footer"))
+            continue
+        line = text[ls:le]
         if not line.strip():
             continue
-        if not in_tail and rules.tail_re.search(line):
-            in_tail = True
-        if in_tail:
-            out.append((s, e, "page footer"))
-            continue
-        m = rules.line_re.search(line)
-        if m:
-            out.append((s, e, f"boilerplate ({m.group(0).strip()[:12]})"))
+        parts = [(ls, le)]
+        if "。" in line.rstrip()[:-1]:
+            parts = [(ls + m.start(), ls + m.end()) for m in _SENTENCE.finditer(line) if m.end() > m.start()]
+        for s, e in parts:
+            part = text[s:e]
+            if not in_tail and rules.tail_re.search(part):
+                in_tail = True
+            if in_tail:
+                out.append((s, le, "page footer"))
+                break
+            m = rules.line_re.search(part)
+            if m:
+                out.append((s, e, f"boilerplate ({m.group(0).strip()[:12]})"))
     return out
 
 

@@ -84,6 +84,45 @@ def test_view_maps_back_to_stored_text():
     assert v.stored_span(i, len(v.text)) == "31.2萬(wàn)余人次"
 
 
+def test_view_closes_the_spaces_between_a_number_and_its_words():
+    stored = "共出动警力 550 人次，5 月 20 日至 22 日"
+    v = make_view(stored)
+    assert v.text == "共出动警力550人次,5月20日至22日"
+    i = v.text.index("550")
+    assert v.stored_span(i, i + 5) == "550 人次"
+    # a space that parts fields stays: the end of a dateline, the page's date after a name
+    for kept in ("丹东01月12日讯 10日,", "聊城日报 2012年03月20日", "来源:大理州公安局 2021-06-26"):
+        assert make_view(kept).text == kept
+
+
+def test_traditional_characters_fold_to_the_common_simplified_form():
+    assert make_view("依託社區,打掉犯罪團夥7個").text == "依托社区,打掉犯罪团伙7个"
+
+
+def test_an_article_spaced_around_its_numbers_reads_as_one_written_close(rules):
+    close = ("仁怀交警开展酒驾醉驾集中整治\n发布日期:2021-11-22 来源:仁怀市融媒体中心\n"
+             "11月18日至20日,仁怀市公安局交警大队开展酒驾醉驾集中整治,共设置临时执勤点14个,出动警力210人次,"
+             "查处交通违法行为1346起,其中酒后驾驶38起,暂扣机动车56辆。")
+    spaced = close.replace("11月18日至20日", "11 月 18 日至 20 日")
+    for n in ("14", "210", "1346", "38", "56"):
+        spaced = spaced.replace(n, f" {n} ")
+    def read(text):
+        a = analyse(raw(text), rules).article
+        return ([(m.category, m.value, m.unit, m.breakdown) for m in a.metrics],
+                [(x.name, x.start, x.end) for x in a.activities], a.published)
+    assert read(spaced) == read(close)
+    assert len(read(close)[0]) == 5
+
+
+def test_furniture_written_on_after_the_last_sentence_takes_only_itself(rules):
+    text = ("标题\n整治期间,共查处交通违法行为73起,暂扣违法车辆15辆。分享到:微信 微博 QQ空间\n"
+            "本周共出动警力40人次。责任编辑:王敏")
+    c = clean(text, rules.boilerplate)
+    assert "暂扣违法车辆15辆。" in c.body and "分享到" not in c.body
+    assert "出动警力40人次。" in c.body and "王敏" not in c.body
+    assert [m.value for m in analyse(raw(text), rules).article.metrics] == [73, 15, 40]
+
+
 def test_boilerplate_numbers_never_become_tallies(rules):
     text = "新闻热线:0537-3161789\n通讯员QQ群:242839438\n标题\n正文:共查处交通违法行为268起。\n如因作品内容问题需要同本网联系的,请30日内进行。\n责任编辑:王磊"
     c = clean(text, rules.boilerplate)
