@@ -76,7 +76,7 @@ def test_activity_counter_example(example, rules):
                          ids=[e.text[:14] for e in RULES.boilerplate.examples + RULES.boilerplate.counter_examples])
 def test_boilerplate_examples(example, rules):
     c = clean("正文第一段。\n" + example.text + "\n正文最后一段。", rules.boilerplate)
-    blanked = example.text.strip() not in c.body_text()
+    blanked = not c.body.split("\n")[1].strip()  # (the body is the folded view: compare the line, not its text)
     assert blanked == example.blank
 
 
