@@ -248,17 +248,23 @@ def _core(paragraph: str) -> str:
 
 
 def repeated_paragraphs(text: str, skip: set[int]) -> list[tuple[int, int, str]]:
-    """Paragraphs whose text (after any dateline) another paragraph repeats: counted once.
+    """Paragraphs whose text (after any dateline) another paragraph repeats, and a line said again
+    right under itself (a headline set twice): counted once.
 
     Of two copies the one that holds more is kept (a lead repeated at the top of a longer
     first paragraph is dropped, whichever comes first).
     """
     out = []
     seen: list[tuple[str, int, int]] = []
+    previous = None
     for s, e in line_spans(text):
-        if s in skip or e - s < 20:
+        if s in skip or not text[s:e].strip():
             continue
         core = _core(text[s:e])
+        again, previous = core == previous, core
+        if again and len(core) >= 6:
+            out.append((s, e, "repeats the line before"))  # a headline set twice, one under the other
+            continue
         if len(core) < 20:
             continue
         dup = next((x for x in seen if core == x[0] or (len(core) >= 40 and core in x[0])), None)

@@ -123,6 +123,17 @@ def test_furniture_written_on_after_the_last_sentence_takes_only_itself(rules):
     assert [m.value for m in analyse(raw(text), rules).article.metrics] == [73, 15, 40]
 
 
+def test_a_headline_set_twice_reads_as_set_once(rules):
+    once = "恩施市公安局开展“护航高考”安保工作\n6月7日至8日,恩施市公安局出动警力260余人次,设置护考岗12个。"
+    twice = once.replace("\n", "\n恩施市公安局开展“护航高考”安保工作\n", 1)
+    c = clean(twice, rules.boilerplate)
+    assert [r for _, _, r in c.removed] == ["repeats the line before"] and c.body_text().count("护航高考") == 1
+    def read(text):
+        a = analyse(raw(text, published="2023-06-09"), rules).article
+        return [(x.name, x.start, x.end) for x in a.activities], [(m.value, m.unit) for m in a.metrics]
+    assert read(twice) == read(once) == ([("护航高考", "2023-06-07", "2023-06-08")], [(260, "人次"), (12, "个")])
+
+
 def test_boilerplate_numbers_never_become_tallies(rules):
     text = "新闻热线:0537-3161789\n通讯员QQ群:242839438\n标题\n正文:共查处交通违法行为268起。\n如因作品内容问题需要同本网联系的,请30日内进行。\n责任编辑:王磊"
     c = clean(text, rules.boilerplate)
