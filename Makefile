@@ -6,7 +6,7 @@ SHARED ?= ../shared
 DB     ?= outputs/pressmetrics.duckdb
 MIN_F1 ?= 0.95
 
-.PHONY: install run test eval validate bench report report-check clean
+.PHONY: install run test eval robust validate bench report report-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ validate: install
 eval: install  ## score the shared dev set with the shared scorer
 	$(BIN)/pressmetrics extract $(SHARED)/eval/dev --format jsonl > outputs/dev-pred.jsonl
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev outputs/dev-pred.jsonl
+
+robust: install  ## score the dev set again after rewriting its articles in ways that keep the gold
+	$(BIN)/python scripts/rewrite.py $(SHARED)/eval/dev
 
 bench: install  ## throughput against the jieba floor; writes outputs/bench.json
 	$(BIN)/python scripts/bench.py --out outputs/bench.json
