@@ -14,12 +14,18 @@ import rewrite  # noqa: E402
 ARTICLES = ["tongcheng-2023-03-20", "enshi-2023-06-09"]
 
 
-def test_each_way_keeps_the_gold_and_changes_the_text(tmp_path):
+def _gold(tmp_path: Path) -> Path:
+    """Two corpus articles with their gold, as a gold folder."""
     gold = tmp_path / "gold"
     gold.mkdir()
     for a in ARTICLES:
         for ext in (".txt", ".json"):
             shutil.copy(ROOT / "corpus" / (a + ext), gold)
+    return gold
+
+
+def test_each_way_keeps_the_gold_and_changes_the_text(tmp_path):
+    gold = _gold(tmp_path)
     for way in ("spaced", "renci", "headline-twice", "html"):
         out = tmp_path / way
         out.mkdir()
@@ -32,11 +38,7 @@ def test_each_way_keeps_the_gold_and_changes_the_text(tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not beside the clone")
 def test_the_script_scores_every_way_it_is_given(tmp_path):
-    gold = tmp_path / "gold"
-    gold.mkdir()
-    for a in ARTICLES:
-        for ext in (".txt", ".json"):
-            shutil.copy(ROOT / "corpus" / (a + ext), gold)
+    gold = _gold(tmp_path)
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "rewrite.py"), str(gold), "--ways", "as is,spaced,renci"],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
