@@ -143,6 +143,7 @@ def _build_fold_table() -> dict[int, str]:
     # wants the common simplified form.
     table.update({ord(k): v for k, v in {"餘": "余", "馀": "余", "鍾": "钟", "瞭": "了", "臺": "台", "颱": "台", "託": "托", "夥": "伙"}.items()})
     table.pop(ord("著"), None)  # 著 is simplified too (显著, 著名): folding it to 着 broke 成效显著
+    table.pop(ord("乾"), None)  # and so is 乾 in place names (乾县, 乾安县), which folding it to 干 lost
     table.update({o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)})
     table.update({ord(c): " " for c in "\u3000\xa0\t\r"})
     # the other quotation marks Chinese text uses (「清源」, 『…』, ‘护苗’) read as “…”, which the rules know

@@ -97,6 +97,7 @@ def test_view_closes_the_spaces_between_a_number_and_its_words():
 
 def test_traditional_characters_fold_to_the_common_simplified_form():
     assert make_view("依託社區,打掉犯罪團夥7個").text == "依托社区,打掉犯罪团伙7个"
+    assert make_view("乾安縣公安局").text == "乾安县公安局"  # 乾 of a place name stays
 
 
 def test_an_article_spaced_around_its_numbers_reads_as_one_written_close(rules):
