@@ -387,7 +387,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
-        elliptic = weak and not right and (_bare(left) or not after_verb_noun.strip(" 了共累计全部当场已"))
+        elliptic = weak and not right and (_bare(left) or not after_verb_noun.strip(" 了共累计合总达全部当场已"))
         if inherited and weak and (elliptic or in_scope):
             f.category, f.rule = inherited, "inherit.same_unit"
         elif rule is None:
@@ -410,11 +410,11 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     return findings
 
 
-_LEADS = re.compile(r"[\s共累计全部各类有]*")
+_LEADS = re.compile(r"[\s共累计合总达全部各类有]*")
 
 
 def _bare(left: str) -> bool:
-    """Nothing before the count in its item but words that lead a total (共, 累计, 共有)."""
+    """Nothing before the count in its item but words that lead a total (共, 累计, 共有, 达)."""
     return _LEADS.fullmatch(left) is not None
 
 
