@@ -46,9 +46,10 @@ HAND_VIOLATIONS = [
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
     ("2021", "431126", "宁远县", 3840, 2),   # 3260 + 580 helmet and seat-belt violations
     ("2021", "360323", "芦溪县", 1645, 3),   # 1260 + 385 in a 一盔一带 campaign; 教育劝导群众 are people educated
-    ("2021", "430424", "衡东县", 860, 4),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
-    ("2021", "330483", "桐乡市", 260, 5),     # 其中醉驾62起 is a breakdown
-    ("2021", "520330", "习水县", 13, 6),
+    ("2021", "520382", "仁怀市", 1346, 4),   # 其中酒后驾驶38起、醉酒驾驶9起,无证驾驶17起 are a breakdown; 每周…不少于2次 is a plan
+    ("2021", "430424", "衡东县", 860, 5),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
+    ("2021", "330483", "桐乡市", 260, 6),     # 其中醉驾62起 is a breakdown
+    ("2021", "520330", "习水县", 13, 7),
     ("2022", "430212", "渌口区", 2396, 1),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "431321", "双峰县", 214, 2),    # 其中非法改装排气管38起 is a breakdown
     ("2022", "450102", "兴宁区", 168, 3),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
@@ -63,20 +64,22 @@ HAND_VIOLATIONS = [
     ("2023", "330881", "江山市", 1860, 4),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
     ("2023", "340881", "桐城市", 1200, 5),   # 23+6+41+87 are a breakdown
     ("2023", "500101", "万州区", 900, 6),    # 680 + 220余 (劝导…违法载人220余起 are violations)
-    ("2023", "520328", "湄潭县", 128, 7),   # 其中醉驾21起 is a breakdown
-    ("2023", "430624", "湘阴县", 73, 8),
-    ("2023", "320117", "溧水区", 13, 9),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "430482", "常宁市", 523, 7),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
+    ("2023", "520328", "湄潭县", 128, 8),   # 其中醉驾21起 is a breakdown
+    ("2023", "430624", "湘阴县", 73, 9),
+    ("2023", "320117", "溧水区", 13, 10),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "620522", "秦安县", 2143, 2),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
-    ("2024", "350524", "安溪县", 1376, 3),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
-    ("2024", "350622", "云霄县", 1362, 4),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
-    ("2024", "410328", "洛宁县", 786, 5),   # 2023's year in figures; 较去年增加102起 is a change, no tally
-    ("2024", "230113", "双城区", 470, 6),   # an undated campaign: the publication year
-    ("2024", "360781", "瑞金市", 380, 7),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "320981", "东台市", 53, 8),
-    ("2024", "431026", "汝城县", 32, 9),     # 劝导纠正不戴头盔行为32起 in a traffic talk
-    ("2024", "411381", "邓州市", 29, 10),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 11),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430181", "浏阳市", 1606, 3),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
+    ("2024", "350524", "安溪县", 1376, 4),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
+    ("2024", "350622", "云霄县", 1362, 5),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
+    ("2024", "410328", "洛宁县", 786, 6),   # 2023's year in figures; 较去年增加102起 is a change, no tally
+    ("2024", "230113", "双城区", 470, 7),   # an undated campaign: the publication year
+    ("2024", "360781", "瑞金市", 380, 8),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "320981", "东台市", 53, 9),
+    ("2024", "431026", "汝城县", 32, 10),     # 劝导纠正不戴头盔行为32起 in a traffic talk
+    ("2024", "411381", "邓州市", 29, 11),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 12),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "411121", "舞阳县", 170, 1),
 ]
 
@@ -89,9 +92,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
