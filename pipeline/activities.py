@@ -28,6 +28,8 @@ _REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获�
                         r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
 # 自6月25日“夏季治安打击整治行动”开展以来: 自/从 before a date, and 以来/起 later in its clause
 _OPENS_LATER = re.compile(r"^[^,。;]{0,24}?(?:以来|起|开始)")
+# a duration longer than the day given (为期两个月的, 为期100天的): that day is the start only
+_LASTING = re.compile(r"为期(?!一天|1天|半天|当天)[\d一二两三四五六七八九十百半]{1,4}(?:个)?(?:天|日|周|星期|月|年)")
 _CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 _CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
 _HELD = re.compile(r"开展|举行|举办|启动|推行")
@@ -628,7 +630,7 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
     """The date expression of the activity's sentence, resolved against the publication date.
 
     A day or a range (11月6日至26日, 从10月8日起至明年3月底) gives start and end; a date followed by
-    起/以来/启动 gives the start only, one followed by 收官/结束 the end only.
+    起/以来/启动, or by a duration (为期两个月), gives the start only, one followed by 收官/结束 the end only.
     """
     s, e = sentence
     chunk = text[s:e]
@@ -685,8 +687,9 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
     elif _CLOSES.match(after):
         return None, start
     elif (_OPENS.match(after) or best.group(0).endswith("起")
-          or (best.start() > 0 and chunk[best.start() - 1] in "自从" and _OPENS_LATER.match(after))):
-        end = None
+          or (best.start() > 0 and chunk[best.start() - 1] in "自从" and _OPENS_LATER.match(after))
+          or _LASTING.search(chunk, best.end())):
+        end = None  # (11月1日,…部署开展为期两个月的…整治: the day it began, a span of its own after)
     else:
         end = start
     return start, end

@@ -252,7 +252,8 @@ def _build_lexicon(rules: TallyRules) -> re.Pattern:
         if r.verb:
             alts.update(a for a in r.verb.split("|") if a and not any(ch in a for ch in "()[]?*+\\"))
     alt = "|".join(sorted(alts, key=len, reverse=True))
-    return re.compile(rf"(?:{alt})(?![站点岗所室队员台栏处租]|入境)")
+    # atomic: a verb the lookahead rules out (检查 in 检查点位) does not give way to a shorter one (检)
+    return re.compile(rf"(?>{alt})(?![站点岗所室队员台栏处租]|入境)")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:
