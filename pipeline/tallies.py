@@ -35,9 +35,12 @@ _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
 _RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
-_TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近))[^,。;、:对把将]{0,16}?[近约]?$")
+# (将近 before a number is a hedge, 将近200人; 将近期… is 将 and 近期)
+_TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;、:对把将]{0,16}?[近约]?$")
 # …, and a later item of a 、-list that object is (对31家收购站、18家修理厂进行清理整顿)
-_TO_OBJECT_LIST = re.compile(r"(?:(?<!针)对|把|将(?!近))[^,。;:对把将]{0,40}?、$")
+_TO_OBJECT_LIST = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;:对把将]{0,40}?、$")
+# …, and the first count of an object whose words before it hold a 、-list (将…盗窃、诈骗等案件中追缴的现金23.6万元)
+_TO_OBJECT_LISTED = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;:对把将\d]{0,40}?[近约]?$")
 # 县(市、区), 县(市): the kinds of county-level body a count covers, written inside the noun
 _ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
@@ -277,6 +280,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     prev_end_in_item: dict[int, int] = {}
     para_of = _paragraph_index(body)
     last_by_unit: dict[tuple[int, str], str] = {}
+    to_object_list: Optional[tuple[int, int]] = None  # (clause, where its item ends) of the last count of a 对/把/将 object
     for q in quantities:
         f = Finding(q=q, para=para_of(q.start))
         findings.append(f)
@@ -346,8 +350,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             if nxt_count:
                 right = _head_noun(right_full[nxt_count.end():])[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
-        if _TO_OBJECT.search(left) or (not left.strip() and is_ > cs and body[is_ - 1] == "、"
-                                       and _TO_OBJECT_LIST.search(body, cs, q.start)):
+        listed = is_ > cs and body[is_ - 1] == "、"
+        if (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
+                or (listed and (_TO_OBJECT_LISTED.search(body, cs, q.start) or to_object_list == (cs, is_ - 1)))):
             # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
             # at the head of the next one (对…的3家场所,当场责令整改)
             later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
@@ -357,6 +362,8 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
                 heavy = verbs.search(right_full, later.end())
                 # (only a check: 对347名逃犯开展集中缉捕行动 aims a manhunt at them, it catches none)
                 later = heavy if heavy and _CHECKS.fullmatch(heavy.group(0)) else later
+            # the next item of the same 、-list is of the same object (…现金23.6万元、电动车18辆、手机9部当场返还)
+            to_object_list = (cs, items.around(q.end)[1])
             if later:
                 verb, verb_dist = later.group(0), 0
                 if rs is not None and rs.group(0) == "的" and rs.end() < later.start():
