@@ -568,7 +568,13 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             same.planned = same.planned and a.planned  # reported somewhere, not only planned
             if ((a.quoted and not same.quoted) or ((same.in_title or same.bracketed) and a.quoted == same.quoted and not a.generic)):
                 # the body's own wording names it better than a headline or a 【…】 heading does (not 主题宣传, though)
-                same.name, same.name_span, same.quoted, same.in_title = a.name, a.name_span, a.quoted or same.quoted, False
+                if not (same.in_title and not a.quoted and same.name not in a.name and heads is not None
+                        and _head_word(same.name, heads) and _written_apart(body, same.name, title_end, a.name_span)):
+                    # (but a headline's name of the work, which the body writes too beside other words for
+                    # it, stays: 开展警情回访工作 / 把警情回访作为…抓手,…开展电话回访; an event the police
+                    # see through is no such name: 护航2023年高考 / 2023年高考如期举行,…开展高考安保工作)
+                    same.name, same.name_span = a.name, a.name_span
+                same.quoted, same.in_title = a.quoted or same.quoted, False
                 same.bracketed = False
                 same.type = a.type
             if not same.start and not same.end:
@@ -580,6 +586,17 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             continue
         out.append(a)
     return out
+
+
+def _written_apart(body: str, name: str, after: int, span: tuple[int, int]) -> bool:
+    """`name` is written in the body (after `after`) somewhere outside `span` (a mention of its
+    own, not a part of the other wording: 2023年高考 inside 2023年高考安保工作 is not)."""
+    k = body.find(name, after)
+    while k >= 0:
+        if k + len(name) <= span[0] or k >= span[1]:
+            return True
+        k = body.find(name, k + 1)
+    return False
 
 
 def _other_heads(a: Mention, b: Mention, heads: Optional[re.Pattern]) -> bool:

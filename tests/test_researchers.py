@@ -92,9 +92,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
