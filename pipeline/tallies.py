@@ -19,7 +19,7 @@ from .rules import TallyRule, TallyRules, derived
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
 _RIGHT_STOP = re.compile(
-    r"的|[向对到和与及并将把由从为是了均都也共已]|被(?![盗抢骗拐害困侵])|(?<!存)在(?![逃押])|常驻|进驻|入驻|下沉|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|全部|纳入|开展|先后|依次|登台|到场|实施|驻足|围观|观看|聆听|收看|前来|分赴|赶赴|奔赴|前往|设置|设立|增设|组成|组建|成立|分成|分为|负责|担任")
+    r"的|[向对到和与及并将把由从为是了均都也共已]|被(?![盗抢骗拐害困侵])|(?<!存)在(?![逃押])|常驻|进驻|入驻|下沉|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|全部|纳入|开展|先后|依次|登台|到场|实施|驻足|围观|观看|聆听|收看|前来|分赴|赶赴|奔赴|前往|设置|设立|增设|组成|组建|成立|分成|分为|负责|担任|驻点|驻守|值守|轮流|全天候")
 # …N名犯罪嫌疑人已被依法刑事拘留: the people counted are the object of the verb after 被
 _PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法|公安机关|警方|当场|分别|先后|全部)*")
 
@@ -33,7 +33,8 @@ _PART_UNIT = re.compile(r"[\u4e00-\u9fa5]{1,8}?(分局|派出所|交警大队|�
 _CHECKS = re.compile(r"检查|清查|排查|查验|核查|巡查|检")
 _QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
 _ALL_KINDS = re.compile(r"各类|各种|各项")
-_RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人)")
+# a rate, or a quota for each of something (每个考点安排民警12名)
+_RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人|个|名|位|所|家|处|辆|间|组)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
 # (将近 before a number is a hedge, 将近200人; 将近期… is 将 and 近期)
 _TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;、:对把将]{0,16}?[近约]?$")
@@ -296,7 +297,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             f.reason = "a plan (下一步…, 计划…), not work done"
             continue
         if _RATE.search(body, cs, q.start):
-            f.reason = "rate (每晚…), not a total"
+            f.reason = "rate or quota (每晚…, 每个考点…), not a total"
             continue
         is_, ie = items.around(q.start)
         if is_ == q.start and (aside := _ASIDE.search(body, max(0, q.start - 12), q.start)) is not None:
