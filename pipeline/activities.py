@@ -17,9 +17,12 @@ from .festivals import festival_day
 from .rules import ActivityRules
 from .spans import Marks
 
+# a time of day after a day (晚8时, 零时, 20:00, 24时), which says nothing of the date itself
+_HOUR = r"(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}(?:时|点|:\d{2})(?:\d{1,2}分)?|[零一二三四五六七八九十]{1,3}[时点])?"
 _DATE = re.compile(
-    r"(?:(?P<y1>\d{4})年)?(?:(?P<m1>\d{1,2})月)?(?P<d1>\d{1,2})日(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}时)?(?:起)?"
-    r"(?:(?:[至到\-—~])(?P<rel>明年|次年|今年)?(?:(?P<y2>\d{4})年)?(?:(?P<m2>\d{1,2})月)?(?:(?P<d2>\d{1,2})日|(?P<eom>底|末)))?"
+    rf"(?:(?P<y1>\d{{4}})年)?(?:(?P<m1>\d{{1,2}})月)?(?P<d1>\d{{1,2}})日{_HOUR}(?:起)?"
+    rf"(?:(?:[至到\-—~])(?:(?P<next>次日|翌日){_HOUR}|(?P<rel>明年|次年|今年)?(?:(?P<y2>\d{{4}})年)?(?:(?P<m2>\d{{1,2}})月)?"
+    rf"(?:(?P<d2>\d{{1,2}})日{_HOUR}|(?P<eom>底|末))))?"
 )
 # words after a date that make it the start only, or the end only, of an activity
 _OPENS = re.compile(r"^(?:[^,。;“]{0,12}“[^”]{1,24}”[^,。;]{0,6}?|[^,。;]{0,4}?)(?:起|以来|开始|启动|上线|铺开|打响)")  # (1月10日“春雷行动”启动以来, 6月25日夏季治安打击整治“百日行动”开展以来)
@@ -67,6 +70,7 @@ _FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三
 # a meeting on how a campaign goes or went (推进会, 调度会, 总结会): its day is no day of the campaign
 # a ceremony or meeting that launches a campaign (启动仪式, 动员大会): its day is the campaign's first
 _LAUNCH = re.compile(r"(?:启动仪式|启动会|启动大会|(?:动员)?部署(?:动员)?(?:大会|会)|动员(?:大会|会)|誓师大会)")
+_LAUNCHED_BY = re.compile(r"(?:正式|全面)?启动了?(?:全[县市区省州旗])?(?:为期[^,。;]{1,6}的)?$")
 _MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶段总结)(?:表彰)?(?:会|大会|会议)")
 _SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)了?(?:(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)"
                                r"|为期[^,。;的]{1,8}的)$")
@@ -104,6 +108,7 @@ class Mention:
     planned: bool = False  # named only in what the police will do next (下一步,…将深入开展“清源断流”行动)
     bracketed: bool = False  # a 【…】 heading (【巡逻防控】): the paragraph's own wording names it better
     bare_head: bool = False  # the head word alone, nothing before it (…开展安全检查)
+    launched: bool = False  # dated by its launch (启动仪式, 动员部署会, 启动…): the day it began, a start only
 
 
 _SENTENCE_END = "。!?\n"
@@ -366,8 +371,10 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         a.planned = _PLAN.match(body, a.sentence[0]) is not None
         if _MEETING_ON.match(body, a.written[1]):
             a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
-        elif _LAUNCH.match(body, a.written[1]):
-            a.end = None  # 3月8日,举行“护苗2023”专项行动启动仪式: the day it began, not its span
+        elif _LAUNCH.match(body, a.written[1]) or (a.end is a.start and _LAUNCHED_BY.search(body, max(0, a.written[0] - 12), a.written[0])):
+            # 3月8日,举行“护苗2023”专项行动启动仪式 / 12月28日,县公安局启动冬季治安集中整治: the day it
+            # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
+            a.end, a.launched = None, True
     merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences)
     for a in merged:
         if not a.start and not a.end:
@@ -577,8 +584,9 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
                 same.quoted, same.in_title = a.quoted or same.quoted, False
                 same.bracketed = False
                 same.type = a.type
-            if not same.start and not same.end:
-                same.start, same.end = a.start, a.end
+            if (not same.start and not same.end) or (same.launched and a.start and a.end and not a.launched):
+                # (a span given later beats the day of a launch: 7月1日,召开…动员部署会,7月2日至20日,…开展…)
+                same.start, same.end, same.launched = a.start, a.end, a.launched
             elif a.start and not same.end and settle(same).start == settle(a).start:
                 same.end = a.end
             elif a.end and not same.start and settle(same).end == settle(a).end:
@@ -695,6 +703,8 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         return None, None
     start = _Day(best.group("y1"), best.group("m1"), best.group("d1"), published)
     after = chunk[best.end():best.end() + 24]
+    if best.group("next"):
+        return start, start  # 10月10日晚8时至次日凌晨2时: a night's work, dated by its evening
     if best.group("d2") or best.group("eom"):
         y2 = best.group("y2") or best.group("y1")
         start = start.get()
