@@ -46,7 +46,7 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
         rf"(?=[{first}\d{CN_ALL}])"
         rf"(?P<pre>{pre})?"
         rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
-        rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}]))?(?P<h2>{post})?"
+        rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}])|(?<=\d)千(?![克米瓦伏帕]))?(?P<h2>{post})?"
         rf"(?P<unit>{unit_alt})?(?P<times>\(次\))?"
         + (rf"(?P<h3>{'|'.join(map(re.escape, after_unit))})?" if after_unit else "(?P<h3>(?!))?")
     )
@@ -56,7 +56,9 @@ def parse_number(num: str, mag: str | None) -> Optional[float]:
     v = _digits(num) if num[0].isdigit() else _chinese(num)
     if v is None:
         return None
-    if mag == "万":
+    if mag == "千":  # 近5千份 (digits before 千; 5千克 is a unit)
+        v *= 1000
+    elif mag == "万":
         v *= 10000
     elif mag == "亿":
         v *= 100000000

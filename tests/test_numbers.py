@@ -34,6 +34,10 @@ def _one(text, rules):
     ("缴获各类毒品三百二十八点五公斤。", ("drugs_seized", 328.5, "公斤", False)),
     ("检查KTV12家。", ("inspections", 12, "家", False)),
     ("为群众挽回经济损失近百万元。", ("property_recovered", 1000000, "元", True)),  # cn2an reads 一百万, not 百万
+    ("发放宣传资料近5千份。", ("materials", 5000, "份", True)),  # 千 after digits; 5千克 is a unit
+    ("缴获冰毒5千克。", ("drugs_seized", 5, "千克", False)),
+    ("共出动警力超300人次。", ("officers", 300, "人次", True)),
+    ("共出动警力不少于300人次。", ("officers", 300, "人次", True)),
 ])
 def test_hedges_and_magnitudes(text, expected, rules):
     assert expected in _one(text, rules)
