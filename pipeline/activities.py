@@ -53,7 +53,7 @@ _ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$"
 _LEADING_ORDINAL = re.compile(r"^[\d第]+")
 _MANNER = re.compile(r"[式性化]$")
 # a count with its classifier (三项整治, 一系列宣传, 十大行动); a numeral in a fixed term is no count (九小场所)
-_COUNTED = re.compile(r"[一二三四五六七八九十两]+(?:[项个类大批轮条支件期届次场名]|系列)")
+_COUNTED = re.compile(r"[一二三四五六七八九十两]+(?:[项个类大批轮条支件期届次场名]|系列)|(?:多|数|几|若干|各)[项类]|系列")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
@@ -243,7 +243,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         if name.endswith("活动") and len(name) > 4:
             name = name[:-2]
         if _COUNTED.match(window) or _HEDGED_COUNT.match(window):
-            continue  # 一系列宣传, 三项整治: counts of the article's own structure; 千余民警轮训: a count of people
+            continue  # 一系列宣传, 三项整治, 多项专项行动, 系列普法宣传: counts of the article's own structure; 千余民警轮训: a count of people
         if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评", "巡逻"):
             if not (introduced and c["bare_heads"].match(m.group(0)) and _BARE_HEAD_END.match(body[m.end():m.end() + 2])):
                 continue
@@ -484,6 +484,9 @@ def _own_words(name: str) -> str:
     return _GENERIC_TAIL.sub("", _norm(name))
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}年?度?")
+
+
 def _common(a: str, b: str) -> int:
     """Length of the longest common substring."""
     best = 0
@@ -519,7 +522,9 @@ def same_activity(a: "Mention", b: "Mention") -> bool:
         return a.type == b.type or "other" in (a.type, b.type) or shorter.quoted
     if a.type != b.type:
         return False
-    return _common(ka, kb) >= 4 or _common(a.context + ka, b.context + kb) >= 6
+    # (a year shared is no word shared: “昆仑2023” and “净网2023” are two operations)
+    ka, kb = _YEAR.sub("", ka), _YEAR.sub("", kb)
+    return _common(ka, kb) >= 4 or _common(_YEAR.sub("", a.context) + ka, _YEAR.sub("", b.context) + kb) >= 6
 
 
 def _coordinated(b: Mention, a: Mention, body: str) -> bool:
