@@ -2,8 +2,9 @@
 
 The article's *stored text* is what offsets and evidence point into. Matching runs on a
 *view* of it: traditional characters mapped to simplified (JioNLP's character table),
-full-width forms folded to half-width, reading aids such as "萬(wàn)" and the spaces between a number and its unit (550 人次, 2024 年 5 月) dropped. The view
-keeps, for each of its characters, the offset of the stored character it came from.
+full-width forms folded to half-width, reading aids such as "萬(wàn)" and the spaces between
+a number and its words (550 人次, 5 月 20 日) dropped. The view keeps, for each of its
+characters, the offset of the stored character it came from.
 
 Cleaning never deletes from the view: boilerplate lines and repeated lead paragraphs are
 overwritten with spaces, so every offset stays valid and numbers in them match nothing.
