@@ -204,7 +204,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
         bound = bool(police.match(text, e)) and not _PARTNER.search(text, max(0, s - 3), s)
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
-        picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text)
+        picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text, name)
         for p in picks:
             scores[p] += weight / len(picks)
             if whole:
@@ -329,10 +329,11 @@ def _rank(p: Place) -> int:
     return {"province": 0, "city": 1, "county": 2}[p.level]
 
 
-def _disambiguate(cands: list[Place], names_seen: set[str], gz, page: str = "") -> list[Place]:
+def _disambiguate(cands: list[Place], names_seen: set[str], gz, page: str = "", name: str = "") -> list[Place]:
     """The candidates whose province or city the article names elsewhere (`names_seen` leaves
     out the name itself: 朝阳 does not vouch for 朝阳市's 朝阳县 when 北京市 is named); else those
-    whose city the page names anywhere, its source line too (鼓楼 with 来源:福州晚报)."""
+    whose city the page names anywhere, its source line too (鼓楼 with 来源:福州晚报; again not by
+    the name itself: 朝阳警方 with 来源:北京晚报 is Beijing's 朝阳区, not 朝阳市's 朝阳县)."""
     if len(cands) == 1:
         return cands
     supported = [p for p in cands if (p.city and any(n in names_seen for n in _short(p.city))) or any(n in names_seen for n in _short(p.province))]
@@ -341,7 +342,7 @@ def _disambiguate(cands: list[Place], names_seen: set[str], gz, page: str = "") 
     # district is written in full
     supported = [p for p in supported if not (p.level == "county" and any(q.level == "city" and q.name == p.city for q in supported))]
     if not supported and page:
-        supported = [p for p in cands if p.city and p.level != "province" and any(n in page for n in _short(p.city))]
+        supported = [p for p in cands if p.city and p.level != "province" and any(n in page for n in _short(p.city) - {name})]
     return supported or cands
 
 

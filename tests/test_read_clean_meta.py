@@ -318,6 +318,9 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     # in its source line
     art = analyse(raw("鼓楼警方开展夜查行动\n2023-06-10 来源:福州晚报\n6月9日晚,鼓楼公安分局组织警力开展夜查,查处酒驾5起。"), rules).article
     assert (art.region.adcode, art.agency) == ("350102", "福州市公安局鼓楼分局")
+    # …but the name itself vouches for no city of its own name (朝阳 is no sign of 朝阳市's 朝阳县)
+    art = analyse(raw("朝阳警方开展夏季治安整治\n2023-06-20 来源:北京晚报\n6月18日,朝阳警方开展夏季治安整治,共出动警力120人次。"), rules).article
+    assert art.region.adcode == "110105"
     # a municipality's zone branch, and a district's branch as the text writes it
     art = analyse(raw("标题\n2023-05-10 来源:重庆日报\n5月9日,重庆市公安局两江新区分局开展反诈宣传,发放资料1200份。"), rules).article
     assert (art.region.adcode, art.agency) == ("500000", "重庆市公安局两江新区分局")
