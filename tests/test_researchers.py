@@ -76,10 +76,11 @@ HAND_VIOLATIONS = [
     ("2024", "410328", "洛宁县", 786, 6),   # 2023's year in figures; 较去年增加102起 is a change, no tally
     ("2024", "230113", "双城区", 470, 7),   # an undated campaign: the publication year
     ("2024", "360781", "瑞金市", 380, 8),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "320981", "东台市", 53, 9),
-    ("2024", "431026", "汝城县", 32, 10),     # 劝导纠正不戴头盔行为32起 in a traffic talk
-    ("2024", "411381", "邓州市", 29, 11),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 12),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430281", "醴陵市", 59, 9),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 10),
+    ("2024", "431026", "汝城县", 32, 11),     # 劝导纠正不戴头盔行为32起 in a traffic talk
+    ("2024", "411381", "邓州市", 29, 12),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 13),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "411121", "舞阳县", 170, 1),
 ]
 
@@ -92,9 +93,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
