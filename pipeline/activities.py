@@ -339,10 +339,11 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
     enforcement, named by that phrase."""
     out = []
     for m in rules.compiled["crackdown"].finditer(body):
-        s, e = m.span("name")
+        g = "name" if m.group("name") else "name2"  # (the work a briefing reports on: 通报…打击跨境赌博工作情况)
+        s, e = m.span(g)
         sent = sentences.around(s)
         start, end = dates_near(body, sent, s, published)
-        out.append(Mention((s, e), m.group("name"), "enforcement", start, end, sent, False, [s], (s, e)))
+        out.append(Mention((s, e), m.group(g), "enforcement", start, end, sent, False, [s], (s, e)))
     return out
 
 
