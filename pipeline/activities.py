@@ -339,7 +339,7 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
     enforcement, named by that phrase."""
     out = []
     for m in rules.compiled["crackdown"].finditer(body):
-        g = "name" if m.group("name") else "name2"  # (the work a briefing reports on: 通报…打击跨境赌博工作情况)
+        g = next(k for k in ("name", "name2", "name3") if m.group(k))  # (see rules/activities.yaml)
         s, e = m.span(g)
         sent = sentences.around(s)
         start, end = dates_near(body, sent, s, published)
