@@ -262,9 +262,9 @@ def repeated_paragraphs(text: str, skip: set[int]) -> list[tuple[int, int, str]]
     for s, e in line_spans(text):
         if s in skip or not text[s:e].strip():
             continue
-        core = _core(text[s:e])
-        again, previous = core == previous, core
-        if again and len(core) >= 6:
+        core, whole = _core(text[s:e]), re.sub(r"\s+", "", text[s:e])
+        again, previous = whole == previous, whole  # (the whole line: a headline's 电动车 is no dateline's 电)
+        if again and len(whole) >= 6:
             out.append((s, e, "repeats the line before"))  # a headline set twice, one under the other
             continue
         if len(core) < 20:

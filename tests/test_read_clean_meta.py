@@ -133,6 +133,10 @@ def test_a_headline_set_twice_reads_as_set_once(rules):
         a = analyse(raw(text, published="2023-06-09"), rules).article
         return [(x.name, x.start, x.end) for x in a.activities], [(m.value, m.unit) for m in a.metrics]
     assert read(twice) == read(once) == ([("护航高考", "2023-06-07", "2023-06-08")], [(260, "人次"), (12, "个")])
+    # a headline with 电 in it (电动车) is no dateline (…电) to be cut off before comparing
+    head = "汝城警方快速破获一起盗窃电动车案"
+    c = clean(f"{head}\n{head}\n近日,城关派出所破获一起系列盗窃电动车案件,追回被盗电动车3辆。", rules.boilerplate)
+    assert c.body_text().count(head) == 1
 
 
 def test_boilerplate_numbers_never_become_tallies(rules):

@@ -48,3 +48,29 @@ def test_the_script_scores_every_way_it_is_given(tmp_path):
     bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "rewrite.py"), str(gold), "--ways", "upside-down"],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode != 0 and "unknown way" in bad.stderr
+
+
+# ways of writing that change no tally of any corpus article (checked by the test below)
+INVARIANT_WAYS = ("spaced", "renci", "date-cn", "source-label", "headline-twice", "crumbs", "caption", "footer",
+                  "full-width", "short-forms", "lead-words", "blank-lines")
+
+
+def test_no_way_of_writing_changes_a_corpus_articles_tallies(rules):
+    """Every corpus article, rewritten each of these ways, gives the tallies it gives as written,
+    and none makes extraction fail."""
+    from pipeline.extract import analyse
+    from pipeline.models import RawDoc
+
+    def tallies(text):
+        art = analyse(RawDoc(doc_id="x", path="x.txt", text=text), rules).article
+        return sorted((m.category, m.value, m.unit, m.approx, m.breakdown) for m in art.metrics)
+
+    changed = []
+    for txt in sorted((ROOT / "corpus").glob("*.txt")):
+        try:
+            text = txt.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        base = tallies(text)
+        changed += [(txt.stem, way) for way in INVARIANT_WAYS if tallies(rewrite.WAYS[way](text)) != base]
+    assert changed == []
