@@ -38,9 +38,10 @@ HAND_VIOLATIONS = [
     ("2014", "360481", "瑞昌市", 2400, 1),   # 劝导纠正农村交通违法行为2400余起 at rural posts
     ("2014", "410622", "淇县", 326, 2),       # 9 + 4 + 187 + 126 after 其中 are a breakdown
     ("2015", "331181", "龙泉市", 640, 1),
-    ("2019", "430682", "临湘市", 73, 1),     # the page's 上一篇/相关新闻 headlines (…1.2万起) are no tally
-    ("2019", "350582", "晋江市", 26, 2),     # 9 + 17
-    ("2019", "431022", "宜章县", 19, 3),
+    ("2019", "433101", "吉首市", 683, 1),   # traditional characters with reading aids (行為(wéi)683起); 其中 17 + 5 a breakdown
+    ("2019", "430682", "临湘市", 73, 2),     # the page's 上一篇/相关新闻 headlines (…1.2万起) are no tally
+    ("2019", "350582", "晋江市", 26, 3),     # 9 + 17
+    ("2019", "431022", "宜章县", 19, 4),
     ("2020", "431225", "会同县", 615, 1),     # 包括酒后驾驶14起、醉酒驾驶3起、无证驾驶21起 are a breakdown
     ("2020", "420683", "枣阳市", 101, 2),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
@@ -93,9 +94,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
