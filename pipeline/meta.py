@@ -84,14 +84,16 @@ def _dates(line: str):
 _DATE_LABEL = re.compile(r"^\s*(?:发布时间|发布日期|更新时间|日期|时间|发表于|发表时间)\s*[::]?")
 
 
+_DATE_ONLY = re.compile(r"^\s*[\[(【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])】]?\s*$")
 _TODAY_BANNER = re.compile(r"今天是|今日是|今天[::]|当前日期|当前时间|现在时间")
 
 
 def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     """The page's date line; else the dateline (X月X日讯) with the year the page shows; else None.
 
-    Only the page header and labelled date lines count: dates in the body are what the
-    article reports, and lists of related links carry other articles' dates.
+    Only the page header, labelled date lines and a line that is a date alone before the page
+    footer count: dates in the body are what the article reports, and lists of related links
+    carry other articles' dates.
     """
     if hint:
         v = next((d for d in _dates(hint) if d), None)
@@ -104,8 +106,11 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
         v = next((d for d in _dates(ls.text(i)) if d), None)
         if v:
             return v
+    footer = min((s for s, _, why in c.removed if why == "page footer"), default=len(c.view.text))
     for i in range(ls.body_start, len(ls.spans)):
-        if _DATE_LABEL.match(ls.text(i)):
+        if _DATE_LABEL.match(ls.text(i)) or (_DATE_ONLY.match(ls.text(i)) and ls.spans[i][0] < footer):
+            # a labelled date line, or a line that is a date and nothing else (the date a page sets
+            # under its article: 2023年06月20日), not one of the related links after the footer starts
             v = next((d for d in _dates(ls.text(i)) if d), None)
             if v:
                 return v

@@ -265,6 +265,13 @@ def test_a_table_row_is_a_label_and_its_figure_and_a_today_banner_no_date(rules)
     assert text.splitlines() == ["首页 政务公开", "1月6日晚,莒县公安局开展冬季治安清查行动,出动警力280人次,清查场所96家。"]
 
 
+def test_a_date_set_under_the_article_is_its_date_and_a_related_links_date_is_not(rules):
+    body = "县公安局开展夏季治安整治\n6月18日,县公安局开展夏季治安整治,共出动警力120人次。\n"
+    related = "相关新闻\n·某县开展禁毒宣传\n2023-05-12\n"
+    assert analyse(raw(body + "(编辑:张三)\n2023年06月20日 10:12\n" + related), rules).article.published == "2023-06-20"
+    assert analyse(raw(body + related), rules).article.published is None
+
+
 def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
     art = analyse(raw("新化县公安局开展宣传\n发布日期:二〇一九年十二月二十一日\n12月20日,新化县公安局开展宣传。"), rules).article
     assert art.published == "2019-12-21"
