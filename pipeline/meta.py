@@ -126,10 +126,15 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
 _TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|(?<!答)记者(?![问节会])|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
 
 
+# the site a saved page's headline carries after it (…开展夏季治安整治_某某县人民政府, … - 平安某某网)
+_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s)[^_|。,]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台)\s*$")
+
+
 def title(c: Cleaned) -> Optional[str]:
     """The headline: the first headline-like line of the page header, before the body.
 
-    Crumbs, date lines, bylines, forum handles (@ME:) and photo captions (▲…) are furniture;
+    Crumbs, date lines, bylines, forum handles (@ME:) and photo captions (▲…) are furniture, and
+    so is the site name a saved page writes after it (_某某县人民政府, - 平安某某网);
     a line opening with a conjunction (其中…) is a subtitle. A WeChat headline may open with
     @ (@益阳人 这场警营开放日 你来了吗?). "【原标题】" names the title when nothing else does.
     """
@@ -140,7 +145,8 @@ def title(c: Cleaned) -> Optional[str]:
         if not line or ls.removed(i) or not (5 <= len(line) <= 60) or _TITLE_BAD.search(line):
             continue
         off = c.body.index(line, s)
-        return c.view.stored_span(off, off + len(line))
+        site = _SITE_SUFFIX.search(line)
+        return c.view.stored_span(off, off + (site.start() if site else len(line)))
     for i, (s, e) in enumerate(ls.spans):
         m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
         if m:

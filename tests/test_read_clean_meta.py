@@ -272,6 +272,15 @@ def test_a_date_set_under_the_article_is_its_date_and_a_related_links_date_is_no
     assert analyse(raw(body + related), rules).article.published is None
 
 
+def test_a_saved_pages_site_name_after_the_headline_is_no_part_of_it(rules):
+    art = analyse(raw("临湘市公安局开展校园周边交通秩序整治_临湘市人民政府\n发布时间:2019-09-06 来源:临湘市公安局\n"
+                      "9月2日至5日,临湘市公安局开展交通秩序集中整治,查处交通违法行为73起。"), rules).article
+    assert art.title == "临湘市公安局开展校园周边交通秩序整治"
+    # a subtitle after a dash stays (…大练兵——以赛促训), as does a column tag before it (【平安护航】)
+    art = analyse(raw("【平安护航】全警实战大练兵 - 以赛促训强本领\n2023-05-22\n5月20日,某县公安局举办比武,120名民警参赛。"), rules).article
+    assert art.title == "【平安护航】全警实战大练兵 - 以赛促训强本领"
+
+
 def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
     art = analyse(raw("新化县公安局开展宣传\n发布日期:二〇一九年十二月二十一日\n12月20日,新化县公安局开展宣传。"), rules).article
     assert art.published == "2019-12-21"
