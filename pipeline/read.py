@@ -2,7 +2,8 @@
 
 A path is a file or a folder (searched recursively). `.txt` and `.html`/`.htm` files are
 one article each; `.jsonl` files hold one article per line (`id` and `text` or `html`,
-optional `url`, `published`). Encodings (UTF-8 with or without BOM, GB18030/GBK, Big5, UTF-16/32 with a BOM)
+optional `url`, `published`; `content`/`body`, `title` and `publish_time`/`pub_date`/`date` as
+exports often name them are read too). Encodings (UTF-8 with or without BOM, GB18030/GBK, Big5, UTF-16/32 with a BOM)
 are detected with charset-normalizer. Problems come back as `ReadError`s naming the
 file and line, never as exceptions, so one bad file never stops a batch.
 """
@@ -104,6 +105,11 @@ def _looks_wrong(text: str) -> bool:
 _CHINA = timezone(timedelta(hours=8))
 
 
+# what content-system and crawler exports call the fields (the documented names first)
+_TEXT_KEYS = ("text", "content", "body")
+_DATE_KEYS = ("published", "publish_time", "pub_date", "date")
+
+
 def _published(value) -> Optional[str]:
     """A JSONL `published`: text as given (the metadata stage reads its date), or a Unix
     timestamp in seconds or milliseconds, the day it was in China."""
@@ -158,13 +164,18 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Union[RawDoc, ReadError]]:
         if not isinstance(obj, dict):
             yield ReadError(path=where, line=n, reason="line is JSON but not an object")
             continue
-        body = obj.get("text") if isinstance(obj.get("text"), str) else obj.get("html")
+        text_key = next((k for k in _TEXT_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+        body = obj[text_key] if text_key else obj.get("html")
         doc_id = obj.get("id")
         if doc_id is None or not isinstance(body, str) or not body.strip():
-            yield ReadError(path=where, line=n, reason="needs an 'id' and a non-empty 'text' or 'html'")
+            yield ReadError(path=where, line=n, reason="needs an 'id' and a non-empty 'text' (or 'content') or 'html'")
             continue
-        published = _published(obj.get("published"))
-        yield RawDoc(doc_id=str(doc_id), path=where, line=n, text=body, is_html="text" not in obj or not isinstance(obj.get("text"), str),
+        is_html = text_key is None
+        headline = obj.get("title")
+        if not is_html and isinstance(headline, str) and headline.strip() and not body.lstrip().startswith(headline.strip()):
+            body = headline.strip() + "\n" + body  # an export that keeps the headline apart from the text
+        published = _published(next((obj[k] for k in _DATE_KEYS if obj.get(k) not in (None, "")), None))
+        yield RawDoc(doc_id=str(doc_id), path=where, line=n, text=body, is_html=is_html,
                      url=obj.get("url") if isinstance(obj.get("url"), str) else None, published=published, encoding="utf-8")
 
 

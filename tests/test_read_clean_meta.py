@@ -42,6 +42,11 @@ def test_jsonl_lines_and_their_errors(tmp_path):
     p.write_text("\n".join(json.dumps({"id": f"t{i}", "text": ARTICLE, "published": v}) for i, v in
                            enumerate([1682956800, 1682956800000, "2023-05-02"])), encoding="utf-8")
     assert [d.published for d in read_path(p)] == ["2023-05-02", "2023-05-02", "2023-05-02"]
+    # an export's own names: content (or body), a headline kept apart, publish_time (or pub_date, date)
+    p.write_text(json.dumps({"id": "c1", "title": "鱼台县公安局开展交通整治", "content": "活动中,共查处交通违法行为268起。",
+                             "publish_time": "2013-11-28 16:26"}, ensure_ascii=False), encoding="utf-8")
+    (doc,) = read_path(p)
+    assert (doc.text, doc.published, doc.is_html) == ("鱼台县公安局开展交通整治\n活动中,共查处交通违法行为268起。", "2013-11-28 16:26", False)
 
 
 def test_bad_files_are_reported_not_raised(tmp_path):
