@@ -54,7 +54,6 @@ _LEADING_ORDINAL = re.compile(r"^[\d第]+")
 _MANNER = re.compile(r"[式性化]$")
 # a count with its classifier (三项整治, 一系列宣传, 十大行动); a numeral in a fixed term is no count (九小场所)
 _COUNTED = re.compile(r"[一二三四五六七八九十两]+(?:[项个类大批轮条支件期届次场名]|系列)|(?:多|数|几|若干|各)[项类]|系列")
-_COUNT_LEAD = re.compile(r"(?:共计|累计|总计|合计|共|计|达)?")  # (as rules/activities.yaml counted_after_head allows)
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
@@ -233,7 +232,8 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
             window = window[cuts[-1].end():]
         count_at = m.end() + 2 if body.startswith(("活动", "行动"), m.end()) else m.end()  # 宣传活动260余场
         counted = c["counted_after_head"].match(body[count_at:count_at + 8]) is not None
-        if counted and (not introduced or body[_COUNT_RUN.match(body, _COUNT_LEAD.match(body, count_at).end()).end():][:1] == "、"):
+        # (the count itself, past any word that leads a total: 开展回访共计2860人次)
+        if counted and (not introduced or body[_COUNT_RUN.search(body, count_at).end():][:1] == "、"):
             continue  # 宣传80余场, 召开座谈会12次、开设课堂26次: counted events, tallies of the activity around them
         if c["generic_heads"].match(m.group(0)) and not introduced:
             continue

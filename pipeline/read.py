@@ -3,8 +3,8 @@
 A path is a file or a folder (searched recursively). `.txt` and `.html`/`.htm` files are
 one article each; `.jsonl` files hold one article per line (`id` and `text` or `html`,
 optional `url`, `published`; `content`/`body`, `title` and `publish_time`/`pub_date`/`date` as
-exports often name them are read too). Encodings (UTF-8 with or without BOM, GB18030/GBK, Big5, UTF-16/32 with a BOM)
-are detected with charset-normalizer. Problems come back as `ReadError`s naming the
+exports often name them are read too). Encodings (UTF-8 with or without BOM, GB18030/GBK,
+Big5, UTF-16/32 with a BOM) are detected with charset-normalizer. Problems come back as `ReadError`s naming the
 file and line, never as exceptions, so one bad file never stops a batch.
 """
 from __future__ import annotations
