@@ -35,25 +35,13 @@ _OPENS_LATER = re.compile(r"^[^,。;]{0,24}?(?:以来|起|开始)")
 _LASTING = re.compile(r"为期(?!一天|1天|半天|当天)[\d一二两三四五六七八九十百半]{1,4}(?:个)?(?:天|日|周|星期|月|年)")
 _CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
 _CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
-_HELD = re.compile(r"开展|举行|举办|启动|推行")
 _QUOTED = re.compile(r"“([^”“\n]{1,24})”")
 _TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
-_BODY_BEFORE = re.compile(r"(?:公安局|公安分局|分局|交警大队|交警支队|派出所|警方|公安)$")
-_VERB_BEFORE = re.compile(r"(?:开展|启动|推行|举行|举办|召开|实施|组织|部署|推出|深化|开设|推进)[^,。;“]{0,4}$")
-# 对 + its object + the verb, right before a quoted word: the word is what was done to the object
-_DONE_TO = re.compile(r"对[^,。;:“”]{1,12}(?:开展|进行|实施)了?$")
-# an event word right after a quoted name a verb introduces (举办“反诈进企业”专场宣讲, 开展“防范养老诈骗”
-# 主题讲座): the quoted words name that event
-_EVENT_AFTER = re.compile(r"(?:法治|专场|主题|专题|集中)?(?:宣讲会?|讲座)(?=[,。;!?]|$|[余多]?[\d一二两三四五六七八九十百千万])|(?:便民|志愿|上门)?服务(?=[,。;!?\s]|$)|(?:评选|表彰|颁奖)*(?:大会|仪式)(?=[,。;!?\s]|$)|[\u4e00-\u9fa5]{0,6}?(?:创建)?(?:工作|建设|模式|机制)(?=[,。;!?\s]|$)")
-_RESULTS_AFTER = re.compile(r"[\u4e00-\u9fa5]{0,6}?(?:成效显著|成效明显|战果丰硕|战果显著|成果丰硕|首战告捷|硕果累累|取得实效|见实效|显成效|取得阶段性成效|捷报频传)")
 _STOP_OR_END = re.compile(r"[,。;!?]|$")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》【】]")
 _ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$")
 _LEADING_ORDINAL = re.compile(r"^[\d第]+")
-_MANNER = re.compile(r"[式性化]$")
-# a count with its classifier (三项整治, 一系列宣传, 十大行动); a numeral in a fixed term is no count (九小场所)
-_COUNTED = re.compile(r"[一二三四五六七八九十两]+(?:[项个类大批轮条支件期届次场名]|系列)|(?:多|数|几|若干|各)[项类]|系列")
 _COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
 _SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
 _WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
@@ -67,21 +55,12 @@ _YESTERDAY = re.compile(r"昨天|昨日")
 # a festival named as a day (除夕夜, 中秋节当晚), not a holiday period (中秋假期, 春节期间, 国庆中秋“双节”)
 _FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?|端午节?|中秋节?|元旦)"
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
-# a meeting on how a campaign goes or went (推进会, 调度会, 总结会): its day is no day of the campaign
-# a ceremony or meeting that launches a campaign (启动仪式, 动员大会): its day is the campaign's first
-_LAUNCH = re.compile(r"(?:启动仪式|启动会|启动大会|(?:动员)?部署(?:动员)?(?:大会|会)|动员(?:大会|会)|誓师大会)")
-_LAUNCHED_BY = re.compile(r"(?:正式|全面)?启动了?(?:全[县市区省州旗])?(?:为期[^,。;]{1,6}的)?$")
-_MEETING_ON = re.compile(r"(?:工作)?(?:推进|调度|总结|讲评|点评|阶段总结)(?:表彰)?(?:会|大会|会议)")
-_SCOPE_AFTER_VERB = re.compile(r"(?:开展|组织|举办|举行|召开|启动|部署)了?(?:(?:全市|全县|全区|全省|全州|全旗)?(?:公安机关|公安系统)"
-                               r"|为期[^,。;的]{1,8}的)$")
-_PLAN = re.compile(r"\s*(?:下一步|下步|下阶段|接下来|今后)")
 _FIRST_LINE = re.compile(r"(?<=\n)[ \t\u3000]*(?=\S)")
 _BACK_START = re.compile(r"自(?:今年)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?,?(?:专项)?(?:行动|活动|整治|攻坚)(?:开展|启动|部署)?以来")
 # a lead that opens with a day or a range of days (3月11日,…; 6月7日至8日,…; not 截至/以来)
 _LEAD_DAY = re.compile(r"\s*(?:本报[^)\n]{0,30}\)\s*|[^\n,。]{0,12}讯\s*(?:\([^)\n]{0,30}\))?\s*)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~](?:\d{1,2}月)?\d{1,2}日)?(?:[上下]午|晚|晚上|凌晨)?,")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
-_CAMPAIGN = re.compile(r"(?:专项|集中|统一|主题|系列)?(?:行动|活动)$")
 _QUOTE_CHAIN = re.compile(r"(?:[、和与及]?“[^”“\n]{1,24}”)*")
 _BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
 
@@ -130,11 +109,11 @@ def _is_context(body: str, start: int, end: int, rules: ActivityRules) -> bool:
     before = _CLAUSE_SPLIT.split(before)[-1]
     if rules.compiled["context_after"].match(body[end:end + 12]):
         return True
-    return bool(rules.compiled["context_only"].search(before)) and not _HELD.search(before[-6:])
+    return bool(rules.compiled["context_only"].search(before)) and not rules.cues.held.re.search(before[-6:])
 
 
 def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks, title_end: int = 0) -> list[Mention]:
-    heads, c = rules.heads_re, rules.compiled
+    heads, c, cue = rules.heads_re, rules.compiled, rules.cues
     out = []
     for m in _QUOTED.finditer(body):
         x = m.group(1).strip()
@@ -148,18 +127,18 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         cont_end = after + len(cont) if cont else m.end()
         x_head = heads.search(x)
         x_head = x_head if x_head and x_head.end() == len(x) else None
-        verb_before = _VERB_BEFORE.search(body[max(0, m.start() - 8):m.start()])
-        results = _RESULTS_AFTER.match(body, m.end()) is not None  # “畅通工程”成效显著: the work its results are
+        verb_before = cue.verb_before_quote.re.search(body[max(0, m.start() - 8):m.start()])
+        results = cue.results_after.re.match(body, m.end()) is not None  # “畅通工程”成效显著: the work its results are
         # the headline's police body, then its quoted program, then what it does (…交警大队“两站两员”筑牢…)
         # (not a day's name: 景洪市公安局“6·26”国际禁毒日通报…)
-        results = results or (m.start() < title_end and _BODY_BEFORE.search(body, max(0, m.start() - 6), m.start()) is not None
+        results = results or (m.start() < title_end and cue.police_body.re.search(body, max(0, m.start() - 6), m.start()) is not None
                               and _HAN.match(body, m.end()) is not None and _HAN.search(x) is not None)
         if not (cont or x_head or verb_before or results):
             continue
         if (not (cont or x_head or results) and not _STOP_OR_END.match(body[m.end():m.end() + 1])
-                and not _EVENT_AFTER.match(body, m.end())):
+                and not cue.event_after_quote.re.match(body, m.end())):
             continue  # 组织“龙华义警”等志愿组织, 开设“防骗课堂”26次: a thing named or counted, not an activity
-        if not (cont or x_head) and _DONE_TO.search(body, max(0, m.start() - 16), m.start()):
+        if not (cont or x_head) and cue.done_to.re.search(body, max(0, m.start() - 16), m.start()):
             continue  # 逐家对承办方开展“约谈”: what was done to someone, quoted, not an activity's name
         if _is_context(body, m.start(), cont_end, rules):
             continue
@@ -177,7 +156,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         sent = sentences.around(m.start())
         # a head word that says what was done names the kind (“平安守护”清查行动 is a clean-up raid);
         # a bare campaign word (“护校安园”专项行动) leaves it to the name
-        head_type = type_of(cont, "", rules) if cont and not c["generic_heads"].match(cont) and not _CAMPAIGN.match(cont) else "other"
+        head_type = type_of(cont, "", rules) if cont and not c["generic_heads"].match(cont) and not cue.campaign.re.match(cont) else "other"
         rest = body[cont_end:cont_end + 10]
         rest = rest[2:] if rest.startswith(("活动", "行动")) else rest
         counted = bool(cont) and c["counted_after_head"].match(rest) is not None  # (“平安暑假”等宣传活动150余场)
@@ -203,7 +182,7 @@ def _clause(body: str, pos: int) -> tuple[int, int]:
 
 def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: list[tuple[int, int]],
               sentences: Marks) -> list[Mention]:
-    heads, c = rules.heads_re, rules.compiled
+    heads, c, cue = rules.heads_re, rules.compiled, rules.cues
     out = []
     for m in heads.finditer(body):
         if any(a <= m.start() < b for a, b in taken) or c["not_after_head"].match(body[m.end():m.end() + 8]):
@@ -213,7 +192,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         cuts = list(c["left_cut"].finditer(window))
         # the verb may stand before words of scope or a duration (举办全市公安机关…大比武, 开展为期一个月的…整治)
         introduced = bool(cuts) and (bool(c["introducing_verbs"].search(window[:cuts[-1].end()]))
-                                     or _SCOPE_AFTER_VERB.search(window[:cuts[-1].end()]) is not None)
+                                     or cue.scope_after_verb.re.search(window[:cuts[-1].end()]) is not None)
         if cuts and cuts[-1].group(0) == "暨" and not introduced:
             # 举办涉案财物集中返还暨防诈宣传活动: the verb before the first event introduces the second
             # (the verb may stand further back than the window, at the start of the clause)
@@ -238,12 +217,12 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         if c["generic_heads"].match(m.group(0)) and not introduced:
             continue
         window = _LEADING_ORDINAL.sub("", window)
-        if _MANNER.search(window):
+        if cue.manner.re.search(window):
             continue  # 地毯式宣传, 常态化巡逻: a manner, not a name
         name = window + m.group(0)
         if name.endswith("活动") and len(name) > 4:
             name = name[:-2]
-        if _COUNTED.match(window) or _HEDGED_COUNT.match(window):
+        if cue.structure_count.re.match(window) or _HEDGED_COUNT.match(window):
             continue  # 一系列宣传, 三项整治, 多项专项行动, 系列普法宣传: counts of the article's own structure; 千余民警轮训: a count of people
         if len(window) < 2 and m.group(0) in ("行动", "活动", "安保", "回访", "夜查", "练兵", "攻势", "演练", "访评", "巡逻"):
             if not (introduced and c["bare_heads"].match(m.group(0)) and _BARE_HEAD_END.match(body[m.end():m.end() + 2])):
@@ -350,7 +329,7 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
 
 def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
-    sentences = Marks(body, _SENTENCE_END)
+    sentences, cue = Marks(body, _SENTENCE_END), rules.cues
     quoted = _quoted(body, rules, published, sentences, title_end)
     quoted += [b for b in _bracketed(body, rules, published, sentences)
                if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]
@@ -370,19 +349,19 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         # (a 【…】 heading is kept only for figures of its own: 【清查整治】行动期间,… points back)
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead and not a.bracketed
         a.in_title = a.name_span[0] < title_end
-        a.planned = _PLAN.match(body, a.sentence[0]) is not None
-        if _MEETING_ON.match(body, a.written[1]):
+        a.planned = cue.plan_opening.re.match(body, a.sentence[0]) is not None
+        if cue.meeting_on.re.match(body, a.written[1]):
             a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
-        elif _LAUNCH.match(body, a.written[1]) or (a.end is a.start and _LAUNCHED_BY.search(body, max(0, a.written[0] - 12), a.written[0])):
+        elif cue.launch.re.match(body, a.written[1]) or (a.end is a.start and cue.launched_by.re.search(body, max(0, a.written[0] - 12), a.written[0])):
             # 3月8日,举行“护苗2023”专项行动启动仪式 / 12月28日,县公安局启动冬季治安集中整治: the day it
             # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
             a.end, a.launched = None, True
-    merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences)
+    merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences, cue.holiday.re)
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
         if not a.start and not a.end:
-            span = _period_it_is_named_for(body, a.name)
+            span = _period_it_is_named_for(body, a.name, cue.holiday.re)
             if span:
                 a.start, a.end = dates_near(body, span, span[0], published)
         if not a.start and not a.end and a.quoted:
@@ -410,24 +389,23 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
     return merged
 
 
-_HOLIDAY = re.compile(r"(春节|国庆|五一|劳动节|端午|中秋|元旦|清明)节?(?:假期|长假|小长假|黄金周|期间)")
 
 
-def _holiday_duty(body: str, title_end: int, sentences: Marks) -> list[Mention]:
+def _holiday_duty(body: str, title_end: int, sentences: Marks, holiday: re.Pattern) -> list[Mention]:
     """A headline that names a holiday period and no activity (国庆假期 玉林交警守护群众平安出行)
-    reports the police's duty through that holiday: security, named by the period."""
-    h = _HOLIDAY.search(body, 0, title_end)
+    reports the police's duty through that holiday: security, named by the period (the cue `holiday`)."""
+    h = holiday.search(body, 0, title_end)
     if h is None:
         return []
     return [Mention(h.span(), h.group(0), "security", None, None, sentences.around(h.start()), False, [h.start()], h.span(),
                     in_title=True)]
 
 
-def _period_it_is_named_for(body: str, name: str) -> Optional[tuple[int, int]]:
+def _period_it_is_named_for(body: str, name: str, holiday: re.Pattern) -> Optional[tuple[int, int]]:
     """An undated activity named for a holiday period (春节假期安保) takes the days the article
     gives that period (春节假期(2月10日至17日), 国庆假期期间(10月1日至7日), “五一”假期(4月29日至5月3日)):
     the span of those dates."""
-    h = _HOLIDAY.search(name)
+    h = holiday.search(name)
     if not h:
         return None
     m = re.search(re.escape(h.group(1)) + r"”?节?(?:假期|长假|小长假|黄金周)?(?:期间)?\s*[(:]?\s*"

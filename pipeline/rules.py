@@ -110,6 +110,47 @@ class TallyRule(BaseModel):
         return re.compile(self.noun) if self.noun else None
 
 
+class Cue(BaseModel):
+    """A pattern of words a stage looks for (the words that end a counted noun, that say a plan …),
+    with texts it must find and texts it must not. `use` is how the stage applies it: `search`
+    anywhere in a stretch, `match` at its start, `fullmatch` the whole of it; the examples are
+    checked the same way (tests/test_rules.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    pattern: str
+    use: str = "search"
+    note: Optional[str] = None
+    examples: list[str] = Field(min_length=1)
+    counter_examples: list[str] = Field(min_length=1)
+    _v = field_validator("pattern")(_check_regex)
+    _u = field_validator("use")(_one_of(("search", "match", "fullmatch"), "use"))
+
+    @cached_property
+    def re(self) -> re.Pattern:
+        return re.compile(self.pattern)
+
+    def finds(self, text: str) -> bool:
+        return getattr(self.re, self.use)(text) is not None
+
+
+class TallyCues(BaseModel):
+    """tallies.yaml `cues:`, the words find_tallies reads around a count (see the file)."""
+
+    model_config = ConfigDict(extra="forbid")
+    noun_end: Cue
+    passive: Cue
+    plan_opening: Cue
+    plan_word: Cue
+    quota_before: Cue
+    all_kinds: Cue
+    rate: Cue
+    light_verb: Cue
+    check_verb: Cue
+    respectively: Cue
+    total_lead: Cue
+    police_unit: Cue
+
+
 class NumberSyntax(BaseModel):
     """How numbers, hedges and classifiers are written (tallies.yaml `syntax:`)."""
 
@@ -141,6 +182,7 @@ class NumberSyntax(BaseModel):
 class TallyRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     syntax: NumberSyntax
+    cues: TallyCues
     rules: list[TallyRule]
 
     @field_validator("rules")
@@ -169,6 +211,27 @@ class ActivityExample(BaseModel):
     exact: bool = False  # the expected activities are all the text reports (no others)
 
 
+class ActivityCues(BaseModel):
+    """activities.yaml `cues:`, the words activities.py reads around a head or a quoted name."""
+
+    model_config = ConfigDict(extra="forbid")
+    held: Cue
+    police_body: Cue
+    verb_before_quote: Cue
+    done_to: Cue
+    event_after_quote: Cue
+    results_after: Cue
+    manner: Cue
+    structure_count: Cue
+    launch: Cue
+    launched_by: Cue
+    meeting_on: Cue
+    scope_after_verb: Cue
+    plan_opening: Cue
+    campaign: Cue
+    holiday: Cue
+
+
 class ActivityRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     heads: list[str] = Field(min_length=1)
@@ -187,6 +250,7 @@ class ActivityRules(BaseModel):
     crackdown: str  # a crackdown named by what it strikes, no head word (深化打击治理电信网络诈骗犯罪工作)
     types: list[ActivityCue]
     clause_kinds: list[str] = Field(default_factory=list)  # see rules/activities.yaml
+    cues: ActivityCues
     examples: list[ActivityExample] = Field(min_length=1)
     counter_examples: list[ActivityExample] = Field(min_length=1)
 

@@ -18,23 +18,8 @@ from .rules import TallyRule, TallyRules, derived
 
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
-_RIGHT_STOP = re.compile(
-    r"的|[向对到和与及并将把由从为是了均都也共已]|被(?![盗抢骗拐害困侵])|(?<!存)在(?![逃押])|常驻|进驻|入驻|下沉|现场|当场|集中|统一|分别|逐一|听取|参加|参与|走进|来到|汇聚|应邀|进行|接受|受到|发布|滚动|播放|全部|纳入|开展|先后|依次|登台|到场|实施|驻足|围观|观看|聆听|收看|前来|分赴|赶赴|奔赴|前往|设置|设立|增设|组成|组建|成立|分成|分为|负责|担任|驻点|驻守|值守|轮流|全天候")
-# …N名犯罪嫌疑人已被依法刑事拘留: the people counted are the object of the verb after 被
-_PASSIVE = re.compile(r"(?:已经|已|均|都|全部|先后|分别)*被(?:依法|公安机关|警方|当场|分别|先后|全部)*")
-
 # a short alternative or a common name in brackets right before a count (服务站(点), 片剂(俗称“麻古”))
 _ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|(?:俗称|简称|又称|即)“?[^”()\d]{1,6}”?)\)$")
-# what the police will do, not what they did: a sentence opening 下一步…, a clause with 计划/预计…
-_PLAN_OPEN = re.compile(r"\s*(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
-_PLAN_WORD = re.compile(r"计划|(?<![模比])拟(?!定)|预计|力争|将于|将要")  # (not 争取: 争取到资金200万元 is done)
-_LIGHT_VERBS = {"开展", "进行", "组织", "组织开展"}
-_PART_UNIT = re.compile(r"[\u4e00-\u9fa5]{1,8}?(分局|派出所|交警大队|大队|支队|县公安局|市公安局|区公安局)")
-_CHECKS = re.compile(r"检查|清查|排查|查验|核查|巡查|检")
-_QUOTA = re.compile(r"[每均各][\u4e00-\u9fa5]{0,2}$")
-_ALL_KINDS = re.compile(r"各类|各种|各项")
-# a rate, or a quota for each of something (每个考点安排民警12名)
-_RATE = re.compile(r"每(?:天|日|晚|夜|周|月|年|场|次|人|个|名|位|所|家|处|辆|间|组)")
 _NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
 # (将近 before a number is a hedge, 将近200人; 将近期… is 将 and 近期)
 _TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;、:对把将]{0,16}?[近约]?$")
@@ -84,7 +69,7 @@ _ANY_DIGIT = re.compile(r"\d|[一二两三四五六七八九十]")
 
 
 def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None,
-                     openings: tuple[re.Pattern, ...] = ()) -> list[tuple[int, int]]:
+                     openings: tuple[re.Pattern, ...] = (), police_unit: Optional[re.Pattern] = None) -> list[tuple[int, int]]:
     """Spans that split a larger total.
 
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
@@ -95,7 +80,8 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
       侦破…案件410起,抓获嫌疑人1260名);
     - 其中, opening a sentence: to its end, running on past a ';' while the next clause repeats
       the first one's opening (其中,查处…58起;查处…4起), or opens with a verb of the same kind
-      (`openings`, the rules' verb patterns: 其中侦破凯里…案,…;破获了…案,…);
+      (`openings`, the rules' verb patterns: 其中侦破凯里…案,…;破获了…案,…), or names a police
+      unit of the same kind (`police_unit`, the cue: 其中,沙市区分局…;荆州区分局…);
     - inside brackets: to the closing bracket; a bracket right after a tally is a breakdown
       of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
@@ -150,12 +136,12 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
                 continue
         lead = body_rest[:2]
         kinds = [v for v in openings if v.match(body_rest)]
-        unit = _PART_UNIT.match(body_rest)  # 其中,沙市区分局…;荆州区分局…: parts told by police unit
+        unit = police_unit.match(body_rest) if police_unit else None  # 其中,沙市区分局…;荆州区分局…: parts told by police unit
 
         def same_kind_of_part(at: int) -> bool:
             if text[at:at + 2] == lead or any(v.match(text, at) for v in kinds):
                 return True
-            other = _PART_UNIT.match(text, at)
+            other = police_unit.match(text, at) if police_unit else None
             return unit is not None and other is not None and other.group(1) == unit.group(1)
 
         while e < len(text) and text[e] == ";" and lead and same_kind_of_part(e + 1):
@@ -275,7 +261,9 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     count_re = _counted_in(tuple(syntax.units))
     quantities = find_quantities(body, syntax)
     sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
-    scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules))
+    cues = rules.cues
+    noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
+    scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     verb_starts = [a for a, _ in verb_spans]
     verb_ends = [b for _, b in verb_spans]
@@ -290,15 +278,15 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         if q.reason:
             f.reason = q.reason
             continue
-        if _QUOTA.search(body, max(0, q.start - 3), q.start) and not _ALL_KINDS.search(body, max(0, q.start - 4), q.start):
+        if cues.quota_before.re.search(body, max(0, q.start - 3), q.start) and not cues.all_kinds.re.search(body, max(0, q.start - 4), q.start):
             f.reason = "quota or distribution (每/均/各…)"
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
-        if _PLAN_OPEN.match(body, ss) or _PLAN_WORD.search(body, cs, q.start):
+        if cues.plan_opening.re.match(body, ss) or cues.plan_word.re.search(body, cs, q.start):
             f.reason = "a plan (下一步…, 计划…), not work done"
             continue
-        if _RATE.search(body, cs, q.start):
+        if cues.rate.re.search(body, cs, q.start):
             f.reason = "rate or quota (每晚…, 每个考点…), not a total"
             continue
         is_, ie = items.around(q.start)
@@ -330,7 +318,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         verb_abs_end = vm[1] if vm else -1
         verb_dist = q.start - verb_abs_end if vm else 999
         left = body[left_start:q.start - 1 if labelled else q.start]  # a label without its colon
-        resp = _respective(body, cs, q.start)
+        resp = _respective(body, cs, q.start, cues.respectively.re)
         if resp is not None:
             left = resp  # 出动警力、警车分别为640人次、152辆次: the k-th count goes with the k-th noun
         _, clause_end = clauses.around(q.end)
@@ -342,7 +330,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         # the head noun after the classifier: up to a verb or function word, or the next number;
         # a list separator right after the classifier starts a new item instead
         right_item = "" if right_full[:1] in "、,:;()《》【】[]" else right_full
-        right, right_item, rs = _head_noun(right_item)
+        right, right_item, rs = _head_noun(right_item, noun_end)
         if rs is not None and rs.group(0) == "的" and left.endswith("为"):
             # 为13名忘带证件或遇交通拥堵的考生提供紧急护送服务: the people served, a relative clause
             # between the count and its noun; what is done for them names the tally
@@ -351,7 +339,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             # counts sharing the noun after the last of them (19项、146场大型活动)
             nxt_count = count_re.match(right_full, 1)
             if nxt_count:
-                right = _head_noun(right_full[nxt_count.end():])[0]
+                right = _head_noun(right_full[nxt_count.end():], noun_end)[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
         listed = is_ > cs and body[is_ - 1] == "、"
         if (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
@@ -360,26 +348,26 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             # at the head of the next one (对…的3家场所,当场责令整改)
             later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
                                                  if body[clause_end:clause_end + 1] == "," else None)
-            if later and later.group(0) in _LIGHT_VERBS:
+            if later and cues.light_verb.re.fullmatch(later.group(0)):
                 # 对3家银行开展安全防范检查: a light verb's object names what is done
                 heavy = verbs.search(right_full, later.end())
                 # (only a check: 对347名逃犯开展集中缉捕行动 aims a manhunt at them, it catches none)
-                later = heavy if heavy and _CHECKS.fullmatch(heavy.group(0)) else later
+                later = heavy if heavy and cues.check_verb.re.fullmatch(heavy.group(0)) else later
             # the next item of the same 、-list is of the same object (…现金23.6万元、电动车18辆、手机9部当场返还)
             to_object_list = (cs, items.around(q.end)[1])
             if later:
                 verb, verb_dist = later.group(0), 0
                 if rs is not None and rs.group(0) == "的" and rs.end() < later.start():
                     # 对3家存在重大隐患的单位下达…: the object's head noun follows its relative clause
-                    right = _head_noun(right_full[rs.end():later.start()])[0]
+                    right = _head_noun(right_full[rs.end():later.start()], noun_end)[0]
             elif vm is not None and vm[1] <= cs:
                 # 邀请代表86人,对全市14个派出所的工作进行测评: with no verb known after the object, the
                 # verb of the clause before does not govern it; its noun decides
                 verb, verb_dist = "", 999
-        elif rs is not None and (passive := _PASSIVE.match(right_item, rs.start())) and (done := verbs.match(right_item, passive.end())):
+        elif rs is not None and (passive := cues.passive.re.match(right_item, rs.start())) and (done := verbs.match(right_item, passive.end())):
             # 18名犯罪嫌疑人已被依法刑事拘留: the verb after 被 is done to the people counted
             verb, verb_dist = done.group(0), 0
-        elif _bare(left) and after_verb and (not right or (vm is not None and vm[1] <= cs)):
+        elif _bare(left, total_lead) and after_verb and (not right or (vm is not None and vm[1] <= cs)):
             # 52.3万人参加; and a clause of its own whose verb follows its count (…收缴赌资4万多元,
             # 一百余名群众参加): the verb of the clause before does not govern it
             verb, verb_dist = after_verb, 0
@@ -388,7 +376,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         if rule is None and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
             # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it
             rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
-        if (right and len(right) <= 4 and after_verb and _bare(left)
+        if (right and len(right) <= 4 and after_verb and _bare(left, total_lead)
                 and (rule is None or _unknown_noun(right, rule, how))):
             # a short noun no rule knows, then its verb (上千名新生参加活动): the verb after it decides
             # (not past words between them: 确保…6320名考生平安顺利参加考试)
@@ -398,7 +386,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
-        elliptic = weak and not right and (_bare(left) or not after_verb_noun.strip(" 了共累计合总达全部当场已"))
+        elliptic = weak and not right and (_bare(left, total_lead) or not after_verb_noun.strip(" 了共累计合总达全部当场已"))
         if inherited and weak and (elliptic or in_scope):
             f.category, f.rule = inherited, "inherit.same_unit"
         elif rule is None:
@@ -421,12 +409,11 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     return findings
 
 
-_LEADS = re.compile(r"[\s共累计合总达全部各类有]*")
 
 
-def _bare(left: str) -> bool:
-    """Nothing before the count in its item but words that lead a total (共, 累计, 共有, 达)."""
-    return _LEADS.fullmatch(left) is not None
+def _bare(left: str, total_lead: re.Pattern) -> bool:
+    """Nothing before the count in its item but words that lead a total (the cue: 共, 累计, 共有, 达)."""
+    return total_lead.fullmatch(left) is not None
 
 
 def _unknown_noun(right: str, rule: TallyRule, how: str) -> bool:
@@ -435,14 +422,13 @@ def _unknown_noun(right: str, rule: TallyRule, how: str) -> bool:
             and not (rule.verb and rule.noun))
 
 
-_RESPECTIVELY = re.compile(r"分别(?:为|是|达|有)")
 
 
-def _respective(body: str, start: int, pos: int) -> Optional[str]:
+def _respective(body: str, start: int, pos: int, respectively: re.Pattern) -> Optional[str]:
     """For the k-th count of a 、-list after 分别为 (警力、警车分别为640人次、152辆次), the k-th
     item of the 、-list before it; None when the count follows no such list."""
     i = body.rfind("分别", start, pos)
-    m = _RESPECTIVELY.match(body, i, pos) if i >= 0 else None
+    m = respectively.match(body, i, pos) if i >= 0 else None
     if m is None:
         return None
     items = body[start:m.start()].split("、")
@@ -450,13 +436,13 @@ def _respective(body: str, start: int, pos: int) -> Optional[str]:
     return items[k] if len(items) > 1 and k < len(items) else None
 
 
-def _head_noun(right_item: str) -> tuple[str, str, Optional[re.Match]]:
-    """The head noun after a classifier: up to a verb or function word, or the next number.
+def _head_noun(right_item: str, noun_end: re.Pattern) -> tuple[str, str, Optional[re.Match]]:
+    """The head noun after a classifier: up to a verb or function word (the cue `noun_end`), or the next number.
     Also the item it was cut from, and the stop word that ended it."""
     nxt = _NEXT_ITEM.search(right_item)
     if nxt:
         right_item = right_item[:nxt.start()]
-    rs = _RIGHT_STOP.search(right_item)
+    rs = noun_end.search(right_item)
     right = right_item[:rs.start()] if rs else right_item
     return right.strip("“”\"‘’、 "), right_item, rs
 

@@ -80,6 +80,23 @@ def test_boilerplate_examples(example, rules):
     assert blanked == example.blank
 
 
+def _cues(rules):
+    """Every cue of every rule file that has them, as (file, name, cue)."""
+    return [(part, name, cue) for part in ("tallies", "activities") if getattr(getattr(rules, part), "cues", None) is not None
+            for name, cue in getattr(rules, part).cues]
+
+
+CUES = _cues(RULES)
+
+
+@pytest.mark.parametrize("part,name,cue", CUES, ids=[f"{p}.{n}" for p, n, _ in CUES])
+def test_cue_finds_its_examples_and_not_its_counter_examples(part, name, cue):
+    for text in cue.examples:
+        assert cue.finds(text), f"{part}.cues.{name} ({cue.use}) should find {text!r}"
+    for text in cue.counter_examples:
+        assert not cue.finds(text), f"{part}.cues.{name} ({cue.use}) should not find {text!r}"
+
+
 def test_every_rule_has_examples_of_both_kinds(rules):
     for r in rules.tallies.rules:
         assert r.examples and r.counter_examples, r.id
