@@ -212,7 +212,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     named_whole: set[Place] = set()  # named outside a 其中 sentence at least once
     for (s, e, name, cands), whole in zip(occurrences, wholes):
         # a bureau the story's police body works with (…禁毒支队联合耿马县公安局) is a partner, not the agency
-        bound = bool(police.match(text, e)) and not _PARTNER.search(text, max(0, s - 3), s)
+        bound = bool(police.match(text, e)) and not rules.cues.partner.re.search(text, max(0, s - 3), s)
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
         picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text, name)
@@ -247,7 +247,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
         prov = gz.province(best.province)
         if prov:
             best = prov
-    best = _level_by_wording(best, text, gz)
+    best = _level_by_wording(best, text, gz, rules)
     region = best.region()
     return RegionGuess(region, _agency(c, rules, best, region))
 
@@ -261,7 +261,6 @@ def _source_bureau(c: Cleaned, gz) -> Optional[Place]:
     m = _SOURCE_BUREAU.search(c.view.text)
     places = gz.by_name.get(m.group(1), []) if m else []
     return places[0] if len(places) == 1 else None
-_PARTNER = re.compile(r"(?:联合|会同|协同|配合|协助|携手)$")
 
 
 def _not_stations(text: str, occurrences: list) -> list:
@@ -306,18 +305,17 @@ def _in_a_part(text: str, pos: int) -> bool:
         pos = m.start()  # the part before the ';' may be the one that opens with 其中
 
 
-_CITY_WORDS = re.compile(r"全市|我市|(?<![\u4e00-\u9fa5])市公安局|市局|全州|(?<![\u4e00-\u9fa5])州公安局|州局")
-_COUNTY_WORDS = re.compile(r"全县|我县|(?<![\u4e00-\u9fa5])县公安局|县局|全区|我区|全旗|旗公安局")
 
 
-def _level_by_wording(best: Place, text: str, gz) -> Place:
-    """A county named in a story the city bureau tells (记者从市公安局获悉…全市) is not its seat.
+def _level_by_wording(best: Place, text: str, gz, rules: MetadataRules) -> Place:
+    """A county named in a story the city bureau tells (记者从市公安局获悉…全市) is not its seat
+    (the cues city_wording and county_wording).
 
     Only for 县/区/旗: in a county-level city (瑞安市) 全市 means the county itself.
     """
     if best.level != "county" or best.name.endswith("市"):
         return best
-    city_votes, county_votes = len(_CITY_WORDS.findall(text)), len(_COUNTY_WORDS.findall(text))
+    city_votes, county_votes = len(rules.cues.city_wording.re.findall(text)), len(rules.cues.county_wording.re.findall(text))
     if city_votes >= 2 and county_votes == 0:
         parent = gz.by_code.get(best.adcode[:4] + "00")
         if parent is not None and parent.level == "city":

@@ -314,6 +314,15 @@ class Boilerplate(BaseModel):
         return re.compile("|".join(f"(?:{p})" for p in self.tail))
 
 
+class MetadataCues(BaseModel):
+    """metadata.yaml `cues:`, the words read around a place name."""
+
+    model_config = ConfigDict(extra="forbid")
+    partner: Cue
+    city_wording: Cue
+    county_wording: Cue
+
+
 class MetadataRules(BaseModel):
     """rules/metadata.yaml: places, outlets and agencies."""
 
@@ -325,6 +334,7 @@ class MetadataRules(BaseModel):
     agency_full: str
     # GB/T 2260 codes changed after JioNLP's table was made: name → [old code, new code]
     adcode_updates: dict[str, list[str]] = Field(default_factory=dict)
+    cues: MetadataCues
     _v = field_validator("police_after", "source_outlet", "source_reject", "agency_full")(_check_regex)
 
     @field_validator("adcode_updates")

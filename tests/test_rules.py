@@ -82,7 +82,7 @@ def test_boilerplate_examples(example, rules):
 
 def _cues(rules):
     """Every cue of every rule file that has them, as (file, name, cue)."""
-    return [(part, name, cue) for part in ("tallies", "activities") if getattr(getattr(rules, part), "cues", None) is not None
+    return [(part, name, cue) for part in ("tallies", "activities", "metadata") if getattr(getattr(rules, part), "cues", None) is not None
             for name, cue in getattr(rules, part).cues]
 
 
