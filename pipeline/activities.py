@@ -59,6 +59,7 @@ _FIRST_LINE = re.compile(r"(?<=\n)[ \t\u3000]*(?=\S)")
 _BACK_START = re.compile(r"自(?:今年)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?,?(?:专项)?(?:行动|活动|整治|攻坚)(?:开展|启动|部署)?以来")
 # a lead that opens with a day or a range of days (3月11日,…; 6月7日至8日,…; not 截至/以来)
 _LEAD_DAY = re.compile(r"\s*(?:本报[^)\n]{0,30}\)\s*|[^\n,。]{0,12}讯\s*(?:\([^)\n]{0,30}\))?\s*)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~](?:\d{1,2}月)?\d{1,2}日)?(?:[上下]午|晚|晚上|凌晨)?,")
+_LEAD_SPAN = re.compile(r"\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日[至到\-—~](?:\d{1,2}月)?\d{1,2}日(?:[上下]午|晚|晚上|凌晨)?,")
 _LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
 _HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
 _QUOTE_CHAIN = re.compile(r"(?:[、和与及]?“[^”“\n]{1,24}”)*")
@@ -386,6 +387,18 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         lead = sentences.around(first.start() if first else title_end)
         if _LEAD_DAY.match(body, lead[0]) and not any(lead[0] <= q < lead[1] for q in a.positions):
             a.start, a.end = dates_near(body, lead, lead[0], published)
+    if len(merged) == 1 and not merged[0].start and not merged[0].end and title_end:
+        # the one activity, undated where the headline or the lead names it, and the paragraph
+        # after the lead opens with a span of days and names none (…开展“护苗”系列宣传活动。
+        # ⏎5月22日至6月1日,全局共组织民警…): the work of those days is the activity's
+        a = merged[0]
+        first = _FIRST_LINE.search(body, title_end)
+        lead_end = body.find("\n", first.start()) if first else -1
+        second = _FIRST_LINE.search(body, lead_end) if lead_end >= 0 else None
+        if second and min(a.positions) < lead_end:
+            span = sentences.around(second.start())
+            if _LEAD_SPAN.match(body, span[0]) and not any(span[0] <= q < span[1] for q in a.positions):
+                a.start, a.end = dates_near(body, span, span[0], published)
     return merged
 
 

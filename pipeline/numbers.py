@@ -102,11 +102,12 @@ def _scanner(syntax: NumberSyntax) -> tuple:
                      tuple(syntax.hedges_after_unit)),
             re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
             re.compile(syntax.change_before), re.compile(syntax.chosen_before), re.compile(syntax.honoured_after),
-            {u: re.compile(b) for u, b in syntax.not_after_unit.items()}, re.compile(syntax.not_police_work))
+            {u: re.compile(b) for u, b in syntax.not_after_unit.items()}, re.compile(syntax.not_police_work),
+            re.compile(syntax.small_count_nouns))
 
 
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
-    pat, people, threshold, suspects_did, change, chosen, honoured, blocks, elsewhere = derived(syntax, ("scanner",), lambda: _scanner(syntax))
+    pat, people, threshold, suspects_did, change, chosen, honoured, blocks, elsewhere, small_counted = derived(syntax, ("scanner",), lambda: _scanner(syntax))
     out: list[Quantity] = []
     for m in pat.finditer(text):
         pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
@@ -125,7 +126,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "zero (a word such as 零部件)"
         elif before == "第":
             q.reason = "ordinal (第…)"
-        elif chinese and not _chinese_ok(num, m, text):
+        elif chinese and not _chinese_ok(num, m, text, small_counted):
             q.reason = "word containing a numeral"
         elif ((_CODE_BEFORE.match(before) and not (unit and _LATIN_WORD_BEFORE.search(text, max(0, ns - 12), ns)))
               or _CODE_AFTER.match(text, num_end, num_end + 2)):
@@ -160,7 +161,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
     return out
 
 
-def _chinese_ok(num: str, m: re.Match, text: str) -> bool:
+def _chinese_ok(num: str, m: re.Match, text: str, small_counted: re.Pattern) -> bool:
     """Chinese numerals count only where they read as a quantity, not inside a word."""
     if not any(c in num for c in CN_DIGITS + "十") and not (m.group("pre") or m.group("h1") or m.group("h2")):
         return False  # bare 万/千/百 (千家万户, 百日) unless hedged (近万份, 百余人次)
@@ -170,6 +171,8 @@ def _chinese_ok(num: str, m: re.Match, text: str) -> bool:
     if num in {"一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十"} and not m.group("h1"):
         # a single small numeral is a tally only at the end of a noun-first item (部督案件两起、)
         nxt = text[m.end():m.end() + 1]
+        if num != "一" and m.group("unit") and small_counted.match(text, m.end()):
+            return True  # 十二个派出所和八个大队: what it counts says it is a count (syntax.small_count_nouns)
         if not (nxt == "" or nxt in ",、;。:)") or not prev or prev in ",、;。:( \n":
             return False
         if num == "一":

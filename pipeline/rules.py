@@ -157,6 +157,8 @@ class NumberSyntax(BaseModel):
     model_config = ConfigDict(extra="forbid")
     units: list[str]
     people_nouns: str
+    # what a small numeral written alone counts after its classifier (八个大队): police units
+    small_count_nouns: str = "(?!)"
     hedges_before: list[str]
     # hedges only before a bare 百/千/万 (上千名群众, 上万份): 上 elsewhere is a word's end (线上1200人次)
     hedges_before_round: list[str] = []
@@ -175,7 +177,7 @@ class NumberSyntax(BaseModel):
     honoured_after: str = "(?!)"
     # figures of the place, not of the police (全县接待游客32万人次, 发送旅客120万人次)
     not_police_work: str = "(?!)"
-    _v = field_validator("people_nouns", "verbs", "threshold_after", "done_by_suspects", "change_before", "chosen_before",
+    _v = field_validator("people_nouns", "small_count_nouns", "verbs", "threshold_after", "done_by_suspects", "change_before", "chosen_before",
                          "honoured_after", "not_police_work")(_check_regex)
 
 
