@@ -242,10 +242,11 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
              and police_bound[p] >= 0.5 * police_bound.get(best, 0) and p in early_bound and p not in parts_only]
     if inner:
         best = max(inner, key=lambda p: (police_bound[p], _rank(p)))
-    # a province-wide story: 全省/省公安厅 with the province named and no local police body
-    if best.level != "province" and re.search(r"全省|省公安厅|省厅", text[:lead_end]) and not police_bound:
+    # a province-wide story: 全省 with the province named, or 省公安厅, and no local police body
+    # (a county's 位居全省前列 names no province: the story stays the county's)
+    if best.level != "province" and not police_bound and re.search(r"全省|省公安厅|省厅", text[:lead_end]):
         prov = gz.province(best.province)
-        if prov:
+        if prov and (prov in scores or re.search(r"省公安厅|省厅", text[:lead_end])):
             best = prov
     best = _level_by_wording(best, text, gz, rules)
     region = best.region()

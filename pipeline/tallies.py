@@ -69,13 +69,16 @@ _ANY_DIGIT = re.compile(r"\d|[一二两三四五六七八九十]")
 
 
 def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None,
-                     openings: tuple[re.Pattern, ...] = (), police_unit: Optional[re.Pattern] = None) -> list[tuple[int, int]]:
+                     openings: tuple[re.Pattern, ...] = (), police_unit: Optional[re.Pattern] = None,
+                     verbs: Optional[re.Pattern] = None) -> list[tuple[int, int]]:
     """Spans that split a larger total.
 
     - 其中/包括 followed by a 、-list: to the end of that list (…无证驾驶3718起,行政拘留412人
       leaves the detentions out);
     - 其中 followed at once by a counted part: that clause, and the next ones while they count
-      in the same unit (其中酒后驾驶4起,无证驾驶7起 … / 其中醉驾62起,刑事拘留62人 stops), or
+      in the same unit (其中酒后驾驶4起,无证驾驶7起 … / 其中醉驾62起,刑事拘留62人 stops; a clause
+      that opens with the verb of the total before 其中 (`verbs`), after parts that open with
+      none, tells a total of its own: 查处酒后驾驶12起,其中醉酒驾驶3起,查处…其他违法行为47起), or
       mirror the totals before 其中 in their order (破获案件3200余起,抓获嫌疑人5800余名,其中
       侦破…案件410起,抓获嫌疑人1260名);
     - 其中, opening a sentence: to its end, running on past a ';' while the next clause repeats
@@ -89,15 +92,20 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
     sentences = sentences or Marks(text, SENTENCE_END)
     unit_re = _counted_in(units) if units else None
 
-    def same_unit_run(start: int, clauses: list[str], unit: str, totals: tuple[str, ...] = ()) -> int:
+    def same_unit_run(start: int, clauses: list[str], unit: str, totals: tuple[str, ...] = (), first: str = "",
+                      total_verb: str = "") -> int:
         """Extend a scope over following comma clauses that count in `unit` (empty ones are skipped),
-        or in the unit of the total that comes next in `totals` (the units counted before 其中)."""
+        or in the unit of the total that comes next in `totals` (the units counted before 其中).
+        A clause opening with `total_verb` ends it when the `first` part opened with no verb."""
         end = start
         k = totals.index(unit) if unit in totals else len(totals)
+        verbless = bool(total_verb) and not verbs.match(first.lstrip(",: "))
         for cl in clauses:
             if not cl.strip(", "):
                 end += len(cl)
                 continue
+            if verbless and (v := verbs.match(cl.lstrip(", "))) and v.group(0) == total_verb:
+                break
             u = unit_re.search(cl)
             if u and u.group(1) != unit and k + 1 < len(totals) and u.group(1) == totals[k + 1]:
                 k += 1
@@ -132,7 +140,9 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
             first = unit_re.search(clauses[0])
             if first:
                 totals = tuple(u.group(1) for u in unit_re.finditer(text, sentences.around(s)[0], s))
-                scopes.append((s, same_unit_run(m.end() + len(clauses[0]), clauses[1:], first.group(1), totals)))
+                before = [v.group(0) for v in verbs.finditer(text, sentences.around(s)[0], s)] if verbs else []
+                scopes.append((s, same_unit_run(m.end() + len(clauses[0]), clauses[1:], first.group(1), totals, clauses[0],
+                                                before[-1] if before else "")))
                 continue
         lead = body_rest[:2]
         kinds = [v for v in openings if v.match(body_rest)]
@@ -263,7 +273,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
     sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
     cues = rules.cues
     noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
-    scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re)
+    scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     verb_starts = [a for a, _ in verb_spans]
     verb_ends = [b for _, b in verb_spans]

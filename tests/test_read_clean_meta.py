@@ -217,6 +217,13 @@ def test_region_levels(rules):
     r = region("标题\n2023-08-21 来源:四川日报\n记者从四川省公安厅获悉,全省公安机关共侦办网络犯罪案件1836起。\n"
                "其中,成都市公安局侦办网络犯罪案件612起。")
     assert (r.level, r.adcode) == ("province", "510000")
+    # 全省 in a county's own story (位居全省前列) names no province: with no province named and no
+    # 省公安厅, the story stays the county's
+    r = region("标题\n2024-06-12 来源:龙南市人民政府网\n6月11日,龙南市召开平安建设工作推进会。会议指出,群众安全感位居全省前列。\n"
+               "会上,市公安局通报:共破获刑事案件368起。")
+    assert (r.level, r.adcode) == ("county", "360783")
+    r = region("标题\n2017-01-26 来源:南昌晨报\n昨日,省公安厅交警总队在南昌召开全省春运道路交通安保视频调度会。全省公安交警部门累计投入警力9.26万人次。")
+    assert r.level == "province"
     r = region("标题\n2023-08-21 来源:邵阳日报\n记者从邵阳市公安局获悉,隆回县公安局开展夏季治安打击整治行动,查处治安案件64起。")
     assert (r.level, r.adcode) == ("county", "430524")  # outside a 其中 sentence the inner bureau is the agency
     # an autonomous county written with its short name and level word (丰宁县 for 丰宁满族自治县)

@@ -68,7 +68,8 @@ HAND_VIOLATIONS = [
     ("2023", "430482", "常宁市", 523, 7),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
     ("2023", "520328", "湄潭县", 128, 8),   # 其中醉驾21起 is a breakdown
     ("2023", "430624", "湘阴县", 73, 9),
-    ("2023", "320117", "溧水区", 13, 10),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "430726", "石门县", 59, 10),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "320117", "溧水区", 13, 11),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "620522", "秦安县", 2143, 2),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
     ("2024", "430181", "浏阳市", 1606, 3),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
@@ -82,7 +83,8 @@ HAND_VIOLATIONS = [
     ("2024", "431026", "汝城县", 32, 11),     # 劝导纠正不戴头盔行为32起 in a traffic talk
     ("2024", "411381", "邓州市", 29, 12),    # 酒驾、醉驾分别为23起、6起
     ("2024", "310115", "浦东新区", 23, 13),   # 查处违规燃放行为23起 in a joint inspection
-    ("2025", "411121", "舞阳县", 170, 1),
+    ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
+    ("2025", "411121", "舞阳县", 170, 2),
 ]
 
 
@@ -94,9 +96,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
