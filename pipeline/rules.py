@@ -149,6 +149,8 @@ class TallyCues(BaseModel):
     respectively: Cue
     total_lead: Cue
     police_unit: Cue
+    existential: Cue
+    crime_verb: Cue
 
 
 class NumberSyntax(BaseModel):

@@ -351,6 +351,15 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             if nxt_count:
                 right = _head_noun(right_full[nxt_count.end():], noun_end)[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
+        if vm is None or vm[1] <= cs:  # no verb of the rules in the count's clause before it
+            if not after_verb and _NOTHING_AFTER.match(body, q.end) and cues.existential.re.search(body, cs, q.start):
+                f.reason = "what there is (该团伙共有成员6人, …村共有村民860户), not work done"
+                prev_end_in_item[is_] = q.end
+                continue
+            if in_scope is None and cues.crime_verb.re.search(body, cs, q.start):
+                f.reason = "what the criminals did (先后骗取…16名老年人钱款), not police work"
+                prev_end_in_item[is_] = q.end
+                continue
         listed = is_ > cs and body[is_ - 1] == "、"
         if (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
                 or (listed and (_TO_OBJECT_LISTED.search(body, cs, q.start) or to_object_list == (cs, is_ - 1)))):
