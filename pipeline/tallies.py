@@ -288,7 +288,7 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
         if q.reason:
             f.reason = q.reason
             continue
-        if cues.quota_before.re.search(body, max(0, q.start - 3), q.start) and not cues.all_kinds.re.search(body, max(0, q.start - 4), q.start):
+        if cues.quota_before.re.search(body, max(0, q.start - 3), q.start) and not cues.all_kinds.re.search(body, max(0, q.start - 6), q.start):
             f.reason = "quota or distribution (每/均/各…)"
             continue
         ss, se = sentences.around(q.start)
