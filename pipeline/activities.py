@@ -357,7 +357,7 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
             # 3月8日,举行“护苗2023”专项行动启动仪式 / 12月28日,县公安局启动冬季治安集中整治: the day it
             # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
             a.end, a.launched = None, True
-    merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences, cue.holiday.re)
+    merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences, cue.holiday.re, cue.advisory.re)
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
@@ -404,11 +404,12 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
 
 
 
-def _holiday_duty(body: str, title_end: int, sentences: Marks, holiday: re.Pattern) -> list[Mention]:
+def _holiday_duty(body: str, title_end: int, sentences: Marks, holiday: re.Pattern, advisory: re.Pattern) -> list[Mention]:
     """A headline that names a holiday period and no activity (国庆假期 玉林交警守护群众平安出行)
-    reports the police's duty through that holiday: security, named by the period (the cue `holiday`)."""
+    reports the police's duty through that holiday: security, named by the period (the cue `holiday`);
+    a headline that gives advice for it (国庆假期出行提示: the cue `advisory`) reports none."""
     h = holiday.search(body, 0, title_end)
-    if h is None:
+    if h is None or advisory.search(body, 0, title_end):
         return []
     return [Mention(h.span(), h.group(0), "security", None, None, sentences.around(h.start()), False, [h.start()], h.span(),
                     in_title=True)]

@@ -150,6 +150,8 @@ class TallyCues(BaseModel):
     total_lead: Cue
     police_unit: Cue
     existential: Cue
+    future: Cue
+    goal: Cue
     crime_verb: Cue
 
 
@@ -233,6 +235,7 @@ class ActivityCues(BaseModel):
     scope_after_verb: Cue
     plan_opening: Cue
     campaign: Cue
+    advisory: Cue
     holiday: Cue
 
 

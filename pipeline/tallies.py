@@ -30,6 +30,7 @@ _TO_OBJECT_LISTED = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四�
 # 县(市、区), 县(市): the kinds of county-level body a count covers, written inside the noun
 _ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
+_MINIMUM = ("不少于", "不低于", "至少")  # hedges that state a minimum: a goal's, after the cue `goal`
 _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
 _NOTHING_AFTER = re.compile(r"[,。;、()\n]|$")
@@ -293,8 +294,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
-        if cues.plan_opening.re.match(body, ss) or cues.plan_word.re.search(body, cs, q.start):
-            f.reason = "a plan (下一步…, 计划…), not work done"
+        if (cues.plan_opening.re.match(body, ss) or cues.plan_word.re.search(body, cs, q.start)
+                or cues.future.re.search(body, ss, q.start)
+                or (body.startswith(_MINIMUM, q.start) and cues.goal.re.search(body, cs, q.start))):
+            f.reason = "a plan (下一步…, 计划…, 将投入…, 确保…不少于…), not work done"
             continue
         if cues.rate.re.search(body, cs, q.start):
             f.reason = "rate or quota (每晚…, 每个考点…), not a total"
