@@ -207,6 +207,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 
 
 _SENTENCE = re.compile(r"[^。!?]*(?:[。!?]+|$)")
+_SENTENCE_MARK = re.compile(r"[。!?;]")
 
 
 def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str]]:
@@ -216,13 +217,20 @@ def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str
     runs its article together on one line, a share bar written on after the last sentence) is
     judged sentence by sentence, so that the furniture takes no more than itself."""
     out = []
-    in_tail = False
+    in_tail = in_block = False
     for ls, le in line_spans(text):
         if in_tail:
             out.append((ls, le, "page footer"))
             continue
         line = text[ls:le]
         if not line.strip():
+            continue
+        if in_block and len(line.strip()) <= 40 and not _SENTENCE_MARK.search(line):
+            out.append((ls, le, "another page's headline"))
+            continue
+        in_block = bool(rules.block_re.search(line))
+        if in_block:
+            out.append((ls, le, f"list of other pages ({line.strip()[:12]})"))
             continue
         parts = [(ls, le)]
         if "。" in line.rstrip()[:-1]:

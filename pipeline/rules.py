@@ -302,10 +302,11 @@ class Boilerplate(BaseModel):
     id: str
     line: list[str]
     tail: list[str]
+    block: list[str] = []
     examples: list[BoilerplateExample] = Field(min_length=1)
     counter_examples: list[BoilerplateExample] = Field(min_length=1)
 
-    @field_validator("line", "tail")
+    @field_validator("line", "tail", "block")
     @classmethod
     def _pats(cls, v: list[str]) -> list[str]:
         for p in v:
@@ -319,6 +320,10 @@ class Boilerplate(BaseModel):
     @cached_property
     def tail_re(self):
         return re.compile("|".join(f"(?:{p})" for p in self.tail))
+
+    @cached_property
+    def block_re(self):
+        return re.compile("|".join(f"(?:{p})" for p in self.block) or "(?!)")
 
 
 class MetadataCues(BaseModel):

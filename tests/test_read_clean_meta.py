@@ -152,6 +152,18 @@ def test_boilerplate_numbers_never_become_tallies(rules):
     assert vals == [268]
 
 
+def test_a_sidebar_of_other_headlines_is_dropped_wherever_it_stands(rules):
+    """A list of other pages' headlines under a heading of its own (热点排行) is furniture, before
+    the article or after it; the first paragraph after the list is the article again."""
+    side = "热点排行\n1. 仁寿县今年以来新增就业岗位3200个\n2. 我县破获电信诈骗案件32起 挽回损失280万元\n"
+    body = "仁寿县公安局开展夏夜治安巡查,查处违法犯罪人员46名,化解矛盾纠纷87起。\n"
+    for text in ("标题\n" + side + body, "标题\n" + body + side):
+        art = analyse(raw(text), rules).article
+        assert sorted(m.value for m in art.metrics) == [46, 87]
+    c = clean("标题\n" + side + body, rules.boilerplate)
+    assert "3200" not in c.body and "46名" in c.body
+
+
 def test_repeated_lead_counts_once(rules):
     lead = "为进一步密切警民关系,鱼台县公安局积极开展活动,共查处交通违法行为268起,行政拘留2人。"
     text = f"标题\n济宁新闻:{lead}\n  大众网济宁11月28日讯(记者 高杨){lead}"
