@@ -166,10 +166,11 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Union[RawDoc, ReadError]]:
             continue
         text_key = next((k for k in _TEXT_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
         body = obj[text_key] if text_key else obj.get("html")
-        doc_id = obj.get("id")
-        if doc_id is None or not isinstance(body, str) or not body.strip():
-            yield ReadError(path=where, line=n, reason="needs an 'id' and a non-empty 'text' (or 'content') or 'html'")
+        if not isinstance(body, str) or not body.strip():
+            yield ReadError(path=where, line=n, reason="needs a non-empty 'text' (or 'content') or 'html'")
             continue
+        # an export without ids (a crawler's): the file and the line name the article, the same on every run
+        doc_id = next((obj[k] for k in ("id", "doc_id") if obj.get(k) not in (None, "")), f"{path.stem}-{n}")
         is_html = text_key is None
         headline = obj.get("title")
         if not is_html and isinstance(headline, str) and headline.strip() and not body.lstrip().startswith(headline.strip()):

@@ -77,8 +77,8 @@ def make_bad_inputs(d: Path) -> dict[str, str]:
     (d / "nul-in-middle.txt").write_bytes("标题\n正文".encode("utf-8") + b"\x00" * 10 + "共查处违法5起。".encode("utf-8"))
     return {
         "empty.txt": "empty file", "blank.txt": "empty file", "binary.txt": "binary", "zipped.txt": "binary",
-        "huge.txt": "20 MB", "mixed.jsonl:1": "JSON", "mixed.jsonl:2": "not an object", "mixed.jsonl:3": "needs an 'id'",
-        "mixed.jsonl:4": "needs an 'id'", "mixed.jsonl:7": "needs an 'id'", "undecodable.txt": "undecodable",
+        "huge.txt": "20 MB", "mixed.jsonl:1": "JSON", "mixed.jsonl:2": "not an object", "mixed.jsonl:3": "needs a non-empty 'text'",
+        "mixed.jsonl:7": "needs a non-empty 'text'", "undecodable.txt": "undecodable",
         "nul-in-middle.txt": "binary",
     }
 
@@ -95,11 +95,13 @@ def test_bad_inputs_never_stop_the_batch(tmp_path):
     for where, why in expected_failures.items():
         assert any(w == where and why in reason for w, reason in errors), f"{where}: {why} not in {errors}"
         assert f"{where}:" in r.output or f"{where.split(':')[0]}:" in r.output
-    assert "failed 12" in r.output
+    assert "failed 11" in r.output
     stored = {d for (d,) in table_rows(db, "SELECT doc_id FROM articles")}
     # every good article is stored, and real articles without date, region or tally too
     assert {Path(n).stem for n in GOOD} <= stored
     assert {"nodate-noregion-notally", "scripts", "truncated", "j5", "only-boilerplate"} <= stored
+    # a JSONL line with no id is kept under its file and line, not lost
+    assert table_rows(db, "SELECT value FROM tallies WHERE doc_id = 'mixed-4'") == [(5.0,)]
     nulls = table_rows(db, "SELECT published, adcode, n_tallies FROM articles WHERE doc_id = 'nodate-noregion-notally'")
     assert nulls == [(None, None, 0)]
     assert table_rows(db, "SELECT value FROM tallies WHERE doc_id = 'truncated' ORDER BY value") == [(2.0,), (268.0,)]
