@@ -118,7 +118,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
     for m in re.finditer(r"其中|包括", text):
         s = m.start()
         if s > 0 and text[s - 1] == "(":
-            close = text.find(")", s)
+            close = _closing(text, s - 1)
             scopes.append((s, close if close != -1 else sentences.around(s)[1]))
             continue
         e = sentences.around(m.end())[1]
@@ -161,11 +161,27 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
     if units:
         unit_before = _unit_at_end(units)
         for m in re.finditer(r"\(", text):
-            close = text.find(")", m.start())
+            close = _closing(text, m.start())
             if (close != -1 and close - m.start() < 60 and unit_before.search(text, max(0, m.start() - 3), m.start())
                     and _ANY_DIGIT.search(text, m.start(), close)):
                 scopes.append((m.start(), close))
     return scopes
+
+
+def _closing(text: str, at: int) -> int:
+    """The bracket that closes the one opened at `at`, past brackets inside it (…(其中民警480人(次)、
+    辅警620人(次))); -1 when it is not closed before the paragraph ends."""
+    depth = 0
+    for m in _BRACKET.finditer(text, at):
+        if m.group(0) == "\n":
+            return -1
+        depth += 1 if m.group(0) == "(" else -1
+        if depth == 0:
+            return m.start()
+    return -1
+
+
+_BRACKET = re.compile(r"[()\n]")
 
 
 def _openings(rules: TallyRules) -> tuple[re.Pattern, ...]:

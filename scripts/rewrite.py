@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PRESSMETRICS_SHARED", ROOT.parent / "shared"))
 _DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
 # before a count that follows a word and is no date: where 共计 can be written (查处违法行为共计268起);
-# not after 明确 (均明确1名专管民警: one named to each, where 共计 would not be written)
-_LEAD_AT = re.compile(r"(?<=[\u4e00-\u9fa5])(?<![共计达第为约近逾超过至到确確])(?=\d+(?:\.\d+)?万?[余多]?(?:起|名|人次|辆次|辆|份|家|处)"
+# not after 明确 (均明确1名专管民警: one named to each, where 共计 would not be written), nor inside a
+# hedge that states a minimum (不少于100起, 至少3名)
+_LEAD_AT = re.compile(r"(?<=[\u4e00-\u9fa5])(?<![共计达第为约近逾超过至到确確于少])(?=\d+(?:\.\d+)?万?[余多]?(?:起|名|人次|辆次|辆|份|家|处)"
                       r"(?![\u4e00-\u9fa5]?[月日年]))")
 _SHORT = [("刑事拘留", "刑拘"), ("行政拘留", "行拘"), ("犯罪嫌疑人", "嫌疑人"), ("宣传资料", "宣传单"), ("横幅", "条幅")]
 
