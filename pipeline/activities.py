@@ -185,9 +185,12 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
               sentences: Marks) -> list[Mention]:
     heads, c, cue = rules.heads_re, rules.compiled, rules.cues
     out = []
+    quoted_at = {a for a, _ in taken}
     for m in heads.finditer(body):
         if any(a <= m.start() < b for a, b in taken) or c["not_after_head"].match(body[m.end():m.end() + 8]):
             continue
+        if m.end() in quoted_at:
+            continue  # 禁毒宣传“六进”活动: the words before a quoted name say what it is, not another activity
         window = body[max(0, m.start() - 16):m.start()]
         window = _PHRASE_SPLIT.split(window)[-1]
         cuts = list(c["left_cut"].finditer(window))

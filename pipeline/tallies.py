@@ -370,6 +370,10 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             if nxt_count:
                 right = _head_noun(right_full[nxt_count.end():], noun_end)[0]
         after_verb = _first_verb(verbs, right_item[len(right):].lstrip("“”\"‘’ ")) if not right.strip() or rs else ""
+        if not after_verb and right and (vm is None or vm[1] <= cs) and right_full[len(right):len(right) + 1] == "、":
+            # counts of a 、-list with no verb before them share the verb after the last
+            # (三十余家单位、两千余名群众参加)
+            after_verb = _verb_after_list(right_full[len(right) + 1:], count_re, verbs, noun_end)
         if vm is None or vm[1] <= cs:  # no verb of the rules in the count's clause before it
             if not after_verb and _NOTHING_AFTER.match(body, q.end) and cues.existential.re.search(body, cs, q.start):
                 f.reason = "what there is (该团伙共有成员6人, …村共有村民860户), not work done"
@@ -472,6 +476,21 @@ def _respective(body: str, start: int, pos: int, respectively: re.Pattern) -> Op
     items = body[start:m.start()].split("、")
     k = body[m.end():pos].count("、")
     return items[k] if len(items) > 1 and k < len(items) else None
+
+
+def _verb_after_list(rest: str, count_re: re.Pattern, verbs: re.Pattern, noun_end: re.Pattern) -> str:
+    """The verb right after the last count of the 、-list that `rest` goes on with, if every item
+    of it is a count and its noun ("" when there is none)."""
+    last = None
+    for item in rest.split("、"):
+        m = count_re.search(item)
+        if m is None or m.start() > 0:
+            return ""
+        last = item[m.end():]
+    if last is None:
+        return ""
+    noun, item, stop = _head_noun(last, noun_end)
+    return _first_verb(verbs, item[len(noun):].lstrip("“”\"‘’ ")) if stop is not None or not noun else ""
 
 
 def _head_noun(right_item: str, noun_end: re.Pattern) -> tuple[str, str, Optional[re.Match]]:

@@ -80,11 +80,12 @@ HAND_VIOLATIONS = [
     ("2024", "410328", "洛宁县", 786, 6),   # 2023's year in figures; 较去年增加102起 is a change, no tally
     ("2024", "230113", "双城区", 470, 7),   # an undated campaign: the publication year
     ("2024", "360781", "瑞金市", 380, 8),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 9),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 10),
-    ("2024", "431026", "汝城县", 32, 11),     # 劝导纠正不戴头盔行为32起 in a traffic talk
-    ("2024", "411381", "邓州市", 29, 12),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 13),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "140581", "高平市", 210, 9),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "430281", "醴陵市", 59, 10),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 11),
+    ("2024", "431026", "汝城县", 32, 12),     # 劝导纠正不戴头盔行为32起 in a traffic talk
+    ("2024", "411381", "邓州市", 29, 13),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 14),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
@@ -121,7 +122,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
-    assert grams == [(386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
+    assert grams == [(135.6, "克", "克"), (386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
                      (27400.0, "克", "千克"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
                      (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's and 8.65公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
