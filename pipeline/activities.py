@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .festivals import festival_day
-from .rules import ActivityRules
+from .rules import ActivityRules, LanguageCues
 from .spans import Marks
 
 # a time of day after a day (晚8时, 零时, 20:00, 24时), which says nothing of the date itself
@@ -331,7 +331,7 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
     return out
 
 
-def find_activities(body: str, rules: ActivityRules, published: Optional[str], title_end: int = 0) -> list[Mention]:
+def find_activities(body: str, rules: ActivityRules, language: LanguageCues, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences, cue = Marks(body, _SENTENCE_END), rules.cues
     quoted = _quoted(body, rules, published, sentences, title_end)
@@ -353,7 +353,9 @@ def find_activities(body: str, rules: ActivityRules, published: Optional[str], t
         # (a 【…】 heading is kept only for figures of its own: 【清查整治】行动期间,… points back)
         a.heading = len(lead.strip()) <= 12 and "。" not in lead and "," not in lead and not a.bracketed
         a.in_title = a.name_span[0] < title_end
-        a.planned = cue.plan_opening.re.match(body, a.sentence[0]) is not None
+        # a sentence about work to come (下一步…, 二季度将组织开展…): planned, not reported
+        a.planned = (language.plan_opening.re.match(body, a.sentence[0]) is not None
+                     or language.future.re.search(body, a.sentence[0], a.written[0]) is not None)
         if cue.meeting_on.re.match(body, a.written[1]):
             a.start = a.end = None  # 12月18日,召开冬季治安清查行动推进会: the meeting's day, in the campaign's course
         elif cue.launch.re.match(body, a.written[1]) or (a.end is a.start and cue.launched_by.re.search(body, max(0, a.written[0] - 12), a.written[0])):
@@ -451,7 +453,7 @@ def keep_reported(mentions: list[Mention], with_tallies: set[int], title_end: in
     """
     kept = [i for i, m in enumerate(mentions)
             if (m.quoted or i in with_tallies or m.name_span[0] < title_end or m.heading or settle(m).start or m.end)
-            and not (m.planned and i not in with_tallies)]
+            and not m.planned]
     out: list[Mention] = []
     for i in kept:
         m = settle(mentions[i])

@@ -63,11 +63,11 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     pub = find_published(c, raw.published)
     head = title(c)
     guess = region_and_agency(c, rules.metadata, toks.starts, toks.texts)
-    findings = find_tallies(c.body, rules.tallies)
+    findings = find_tallies(c.body, rules.tallies, rules.language.cues)
     tallies = [f for f in findings if f.is_tally]
     sentences = Marks(c.body, SENTENCE_END + "】")  # what follows a 【…】 heading opens a sentence of its own
     title_end = title_end_of(c, head)
-    mentions = find_activities(c.body, rules.activities, pub, title_end)
+    mentions = find_activities(c.body, rules.activities, rules.language.cues, pub, title_end)
     positions = [f.q.start for f in tallies]
 
     def links(mentions: list[Mention]) -> list[Optional[int]]:

@@ -150,7 +150,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "a change against an earlier period (同比增加…), not a tally"
         if q.reason is None and (chosen.search(text, max(0, q.start - 24), q.start) or honoured.match(text, end)):
             q.reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
-        if q.reason is None and elsewhere.search(text, max(0, q.start - 12), q.start):
+        if q.reason is None and elsewhere.search(text, max(0, q.start - 24), q.start):
             q.reason = "a figure of the place, not of the police (接待游客, 发送旅客)"
         if q.reason is None and suspects_did.search(text, max(0, q.start - 24), q.start):
             q.reason = "what the suspects did (作案…, 涉案金额), not police work"

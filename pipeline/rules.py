@@ -139,7 +139,6 @@ class TallyCues(BaseModel):
     model_config = ConfigDict(extra="forbid")
     noun_end: Cue
     passive: Cue
-    plan_opening: Cue
     plan_word: Cue
     quota_before: Cue
     all_kinds: Cue
@@ -150,7 +149,6 @@ class TallyCues(BaseModel):
     total_lead: Cue
     police_unit: Cue
     existential: Cue
-    future: Cue
     goal: Cue
     crime_verb: Cue
 
@@ -233,7 +231,6 @@ class ActivityCues(BaseModel):
     launched_by: Cue
     meeting_on: Cue
     scope_after_verb: Cue
-    plan_opening: Cue
     campaign: Cue
     advisory: Cue
     holiday: Cue
@@ -290,6 +287,19 @@ class ActivityRules(BaseModel):
     def clause_kind_res(self):
         """The cues of the kinds a tally's clause may name to choose its activity."""
         return tuple((t, rx) for t, rx in self.type_res if t in self.clause_kinds)
+
+
+class LanguageCues(BaseModel):
+    """language.yaml `cues:`, read the same way by every stage: a sentence about work to come."""
+
+    model_config = ConfigDict(extra="forbid")
+    plan_opening: Cue
+    future: Cue
+
+
+class Language(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cues: LanguageCues
 
 
 class BoilerplateExample(BaseModel):
@@ -368,6 +378,7 @@ class Rules(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     tallies: TallyRules
     activities: ActivityRules
+    language: Language
     boilerplate: Boilerplate
     metadata: MetadataRules
     userdict: Path
@@ -419,8 +430,8 @@ def _parse(model, path: Path):
 
 def load_rules(rules_dir: Path | str | None = None) -> Rules:
     d = Path(rules_dir) if rules_dir else RULES_DIR
-    files = {"tallies": d / "tallies.yaml", "activities": d / "activities.yaml", "boilerplate": d / "boilerplate.yaml",
-             "metadata": d / "metadata.yaml"}
+    files = {"tallies": d / "tallies.yaml", "activities": d / "activities.yaml", "language": d / "language.yaml",
+             "boilerplate": d / "boilerplate.yaml", "metadata": d / "metadata.yaml"}
     userdict = d / "userdict.txt"
     if not userdict.exists():
         raise RuleError(f"{userdict}: jieba user dictionary is missing")
@@ -431,6 +442,7 @@ def load_rules(rules_dir: Path | str | None = None) -> Rules:
     return Rules(
         tallies=_parse(TallyRules, files["tallies"]),
         activities=_parse(ActivityRules, files["activities"]),
+        language=_parse(Language, files["language"]),
         boilerplate=_parse(Boilerplate, files["boilerplate"]),
         metadata=_parse(MetadataRules, files["metadata"]),
         userdict=userdict,

@@ -14,7 +14,7 @@ from typing import Optional
 
 from .numbers import Quantity, find_quantities
 from .spans import Marks
-from .rules import TallyRule, TallyRules, derived
+from .rules import LanguageCues, TallyRule, TallyRules, derived
 
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
@@ -281,7 +281,7 @@ def _first_verb(verbs: re.Pattern, text: str) -> str:
     return vm.group(0) if vm else ""
 
 
-def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = None) -> list[Finding]:
+def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Optional[re.Pattern] = None) -> list[Finding]:
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
     index = by_verb(rules)
@@ -310,8 +310,8 @@ def find_tallies(body: str, rules: TallyRules, verbs: Optional[re.Pattern] = Non
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
-        if (cues.plan_opening.re.match(body, ss) or cues.plan_word.re.search(body, cs, q.start)
-                or cues.future.re.search(body, ss, q.start)
+        if (language.plan_opening.re.match(body, ss) or cues.plan_word.re.search(body, cs, q.start)
+                or language.future.re.search(body, ss, q.start)
                 or (body.startswith(_MINIMUM, q.start) and cues.goal.re.search(body, cs, q.start))):
             f.reason = "a plan (下一步…, 计划…, 将投入…, 确保…不少于…), not work done"
             continue

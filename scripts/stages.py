@@ -65,9 +65,9 @@ def main() -> None:
         pub = timed("published, title", lambda: published(c, d.published))
         head = timed("published, title", lambda: title(c))
         timed("region and agency", lambda: region_and_agency(c, rules.metadata, toks.starts, toks.texts))
-        timed("tallies", lambda: find_tallies(c.body, rules.tallies))
+        timed("tallies", lambda: find_tallies(c.body, rules.tallies, rules.language.cues))
         end = X.title_end_of(c, head)
-        timed("activities", lambda: find_activities(c.body, rules.activities, pub, end))
+        timed("activities", lambda: find_activities(c.body, rules.activities, rules.language.cues, pub, end))
         timed("analyse, all of it", lambda: X.analyse(d, rules))
     print(f"{len(docs)} articles from {folder}, ms per article:")
     for stage, secs in spent.items():

@@ -82,7 +82,7 @@ def test_boilerplate_examples(example, rules):
 
 def _cues(rules):
     """Every cue of every rule file that has them, as (file, name, cue)."""
-    return [(part, name, cue) for part in ("tallies", "activities", "metadata") if getattr(getattr(rules, part), "cues", None) is not None
+    return [(part, name, cue) for part in ("tallies", "activities", "metadata", "language") if getattr(getattr(rules, part), "cues", None) is not None
             for name, cue in getattr(rules, part).cues]
 
 
@@ -108,12 +108,12 @@ def test_an_edited_rule_set_gets_its_own_compiled_indexes(rules):
     from pipeline.tallies import find_tallies
 
     body = "本次行动共查处酒驾醉驾12起。"
-    before = [f.category for f in find_tallies(body, rules.tallies) if f.is_tally]
+    before = [f.category for f in find_tallies(body, rules.tallies, rules.language.cues) if f.is_tally]
     edited = rules.tallies.model_copy(update={"rules": [r for r in rules.tallies.rules if r.category != "violations"]})
-    after = [f.category for f in find_tallies(body, edited) if f.is_tally]
+    after = [f.category for f in find_tallies(body, edited, rules.language.cues) if f.is_tally]
     assert before == ["violations"]
     assert "violations" not in after
-    assert [f.category for f in find_tallies(body, rules.tallies) if f.is_tally] == ["violations"]
+    assert [f.category for f in find_tallies(body, rules.tallies, rules.language.cues) if f.is_tally] == ["violations"]
 
 
 # Which activity each tally belongs to (links.py): an article, and the activity named for each
