@@ -297,7 +297,7 @@ def _cases_solved(body: str, rules: ActivityRules, published: Optional[str], sen
         if body[sent[0]:s].lstrip(" ,").startswith("其中"):
             continue  # 其中,…成功侦破一起特大制售假药案: a part of the campaign's totals, not a case of its own
         start, end = dates_near(body, sent, s, published)
-        out.append(Mention((s, e), m.group("name"), "investigation", start, end, sent, False, [s], (s, e)))
+        out.append(Mention((s, e), m.group("name"), "investigation", start, end, sent, False, [s], (m.start(), e)))
     return out
 
 

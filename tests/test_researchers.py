@@ -63,15 +63,16 @@ HAND_VIOLATIONS = [
     ("2022", "530581", "腾冲市", 14, 10),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "433122", "泸溪县", 5260, 2),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
-    ("2023", "451102", "八步区", 2783, 3),   # 2365 + 418 helmet and seat-belt violations
-    ("2023", "330881", "江山市", 1860, 4),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
-    ("2023", "340881", "桐城市", 1200, 5),   # 23+6+41+87 are a breakdown
-    ("2023", "500101", "万州区", 900, 6),    # 680 + 220余 (劝导…违法载人220余起 are violations)
-    ("2023", "430482", "常宁市", 523, 7),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
-    ("2023", "520328", "湄潭县", 128, 8),   # 其中醉驾21起 is a breakdown
-    ("2023", "430624", "湘阴县", 73, 9),
-    ("2023", "430726", "石门县", 59, 10),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
-    ("2023", "320117", "溧水区", 13, 11),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "411681", "项城市", 3260, 3),   # 其中违停1480起 is a breakdown; 记分2360分 is no count of violations
+    ("2023", "451102", "八步区", 2783, 4),   # 2365 + 418 helmet and seat-belt violations
+    ("2023", "330881", "江山市", 1860, 5),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
+    ("2023", "340881", "桐城市", 1200, 6),   # 23+6+41+87 are a breakdown
+    ("2023", "500101", "万州区", 900, 7),    # 680 + 220余 (劝导…违法载人220余起 are violations)
+    ("2023", "430482", "常宁市", 523, 8),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
+    ("2023", "520328", "湄潭县", 128, 9),   # 其中醉驾21起 is a breakdown
+    ("2023", "430624", "湘阴县", 73, 10),
+    ("2023", "430726", "石门县", 59, 11),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "320117", "溧水区", 13, 12),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "620522", "秦安县", 2143, 2),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
     ("2024", "430181", "浏阳市", 1606, 3),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
@@ -123,8 +124,8 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
     assert grams == [(135.6, "克", "克"), (386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
-                     (27400.0, "克", "千克"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
-                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's and 8.65公斤's 其中 parts left out
+                     (23600.0, "克", "千克"), (27400.0, "克", "千克"), (41300.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
+                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
