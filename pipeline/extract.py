@@ -124,6 +124,7 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
     seen: dict[tuple, tuple[int, bool]] = {}  # key → (its index in out, stated in the headline)
     out: list[Metric] = []
     more_than: list[bool] = []
+    rounded: list[float] = []  # for a headline's figure written with 万/亿 (1.2万起): the step it is rounded to, else 0
     for f, activity in zip(tallies, activities):
         value = f.q.value
         key = (f.category, round(float(value), 6), f.q.unit)
@@ -138,12 +139,32 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
         more = any(h in f.q.raw for h in _MORE_THAN)
         if key in seen:  # the headline's figure, told again in the body: the body's statement stands
             i = seen[key][0]
-            out[i], more_than[i], seen[key] = m, more, (i, False)
+            out[i], more_than[i], rounded[i], seen[key] = m, more, 0.0, (i, False)
             continue
         seen[key] = (len(out), in_title)
         out.append(m)
         more_than.append(more)
-    return [m for m, more in zip(out, more_than) if not _restates(m, out, more)]
+        rounded.append(_rounding_step(f.q.raw) if in_title and not f.q.approx else 0.0)
+    return [m for m, more, step in zip(out, more_than, rounded)
+            if not _restates(m, out, more) and not (step and _rounds(m, out, step))]
+
+
+_MAGNITUDE = re.compile(r"(\d+)(?:\.(\d+))?([万亿])")
+
+
+def _rounding_step(raw: str) -> float:
+    """The step a figure written with 万 or 亿 is rounded to (1.2万 → 1000, 3万 → 10000), else 0."""
+    m = _MAGNITUDE.search(raw)
+    if m is None:
+        return 0.0
+    return (10000 if m.group(3) == "万" else 100000000) / 10 ** len(m.group(2) or "")
+
+
+def _rounds(m: Metric, metrics: list[Metric], step: float) -> bool:
+    """A headline's figure written with 万/亿 that is a body figure rounded (萧县交警…查处交通违法1.2万起
+    beside 共查处各类交通违法行为12036起) counts once: the body's."""
+    return any(o is not m and (o.category, o.unit) == (m.category, m.unit) and o.value != m.value
+               and abs(o.value - m.value) <= step / 2 for o in metrics)
 
 
 _MORE_THAN = ("余", "多", "逾", "超过", "以上")

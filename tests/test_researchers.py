@@ -74,19 +74,20 @@ HAND_VIOLATIONS = [
     ("2023", "430726", "石门县", 59, 11),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
     ("2023", "320117", "溧水区", 13, 12),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
-    ("2024", "620522", "秦安县", 2143, 2),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
-    ("2024", "430181", "浏阳市", 1606, 3),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
-    ("2024", "350524", "安溪县", 1376, 4),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
-    ("2024", "350622", "云霄县", 1362, 5),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
-    ("2024", "410328", "洛宁县", 786, 6),   # 2023's year in figures; 较去年增加102起 is a change, no tally
-    ("2024", "230113", "双城区", 470, 7),   # an undated campaign: the publication year
-    ("2024", "360781", "瑞金市", 380, 8),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "140581", "高平市", 210, 9),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 10),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 11),
-    ("2024", "431026", "汝城县", 32, 12),     # 劝导纠正不戴头盔行为32起 in a traffic talk
-    ("2024", "411381", "邓州市", 29, 13),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 14),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "341322", "萧县", 12036, 2),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
+    ("2024", "620522", "秦安县", 2143, 3),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
+    ("2024", "430181", "浏阳市", 1606, 4),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
+    ("2024", "350524", "安溪县", 1376, 5),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
+    ("2024", "350622", "云霄县", 1362, 6),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
+    ("2024", "410328", "洛宁县", 786, 7),   # 2023's year in figures; 较去年增加102起 is a change, no tally
+    ("2024", "230113", "双城区", 470, 8),   # an undated campaign: the publication year
+    ("2024", "360781", "瑞金市", 380, 9),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "140581", "高平市", 210, 10),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "430281", "醴陵市", 59, 11),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 12),
+    ("2024", "431026", "汝城县", 32, 13),     # 劝导纠正不戴头盔行为32起 in a traffic talk
+    ("2024", "411381", "邓州市", 29, 14),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 15),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
@@ -135,8 +136,8 @@ def test_export_csv_and_partitioned_parquet(db, tmp_path):
     assert r.exit_code == 0
     con = duckdb.connect()
     rows = con.execute(f"SELECT province, year, sum(value) FROM read_parquet('{tmp_path}/pq/tallies_comparable/*/*/*.parquet', hive_partitioning=true) "
-                       "WHERE category = 'violations' AND province = '安徽省' GROUP BY ALL").fetchall()
-    assert rows == [("安徽省", 2023, 1200.0)]
+                       "WHERE category = 'violations' AND province = '安徽省' GROUP BY ALL ORDER BY year").fetchall()
+    assert rows == [("安徽省", 2023, 1200.0), ("安徽省", 2024, 12036.0)]
     r = run("export", "--db", db, "--format", "csv", "--table", "tallies", "--out", tmp_path / "csv")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "tallies.csv").read_text(encoding="utf-8"))))
     con = duckdb.connect(str(db), read_only=True)

@@ -199,3 +199,12 @@ def test_a_hedged_round_figure_counts_once_beside_the_exact_one_it_restates(rule
     # 余 says "more than": 2400余份 is not a rounding of 2238份
     got = {(m.value, m.unit) for m in _tallies("发放测评表2400余份,回收有效测评表2238份。", rules)}
     assert got == {(2400, "份"), (2238, "份")}
+
+
+def test_a_headline_figure_written_with_wan_counts_once_beside_the_body_figure_it_rounds(rules):
+    text = "萧县交警春运期间查处交通违法1.2万起\n1月26日至3月5日,萧县公安局交警大队共查处各类交通违法行为12036起。"
+    art = analyse(raw(text), rules).article
+    assert [(m.value, m.unit) for m in art.metrics] == [(12036, "起")]
+    # a body figure the headline's does not round is a tally of its own
+    text = "萧县交警查处交通违法1.2万起\n其中,城区查处交通违法行为8036起。"
+    assert sorted(m.value for m in analyse(raw(text), rules).article.metrics) == [8036, 12000]
