@@ -47,7 +47,7 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
         rf"(?P<pre>{pre})?"
         rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
         rf"(?P<h1>{post})?(?P<mag>[万亿](?![元]?[{CN_ALL}])|(?<=\d)千(?![克米瓦伏帕]))?(?P<h2>{post})?"
-        rf"(?P<unit>{unit_alt})?(?P<times>\(次\))?"
+        rf"(?P<unit>{unit_alt})?(?P<times>\(次\)|/次)?"
         + (rf"(?P<h3>{'|'.join(map(re.escape, after_unit))})?" if after_unit else "(?P<h3>(?!))?")
     )
 
@@ -112,7 +112,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
     for m in pat.finditer(text):
         pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
         if unit and m.group("times") and unit + "次" in syntax.units:
-            unit += "次"  # 出动警力120人(次): a count of turns, 人次
+            unit += "次"  # 出动警力120人(次), 320人/次: a count of turns, 人次
         chinese = not num[0].isdigit()
         ns, num_end = m.span("num")
         end = m.end()
