@@ -4,7 +4,7 @@
 
 Each way rewrites every `.txt` article of GOLD_DIR (default: the shared dev set) into a
 temporary folder beside a copy of its gold file, the way real pages differ from one another:
-spaces around numbers (出动警力 550 人次), a count of turns written 人(次), the page's date
+spaces around numbers (出动警力 550 人次), a count of turns written 人(次) or 人/次, the page's date
 written 2023年05月20日 or 2023/5/20, the source labelled 信息来源, the headline set twice, crumbs,
 a photo caption and a site footer added, paragraphs indented, the article saved as HTML,
 traditional characters, short forms (行拘, 刑拘, 嫌疑人), 共计 before counts, blank lines between paragraphs. It then runs `pressmetrics extract` on the
@@ -61,6 +61,7 @@ WAYS = {
     "as is": lambda t: t,
     "spaced": _spaced,
     "renci": lambda t: re.sub(r"(?<=\d)(余|多)?(人|辆|台)次", lambda m: (m.group(1) or "") + m.group(2) + "（次）", t),
+    "renci-slash": lambda t: re.sub(r"(?<=\d)(余|多)?(人|辆|台|家)次", lambda m: (m.group(1) or "") + m.group(2) + "/次", t),
     "date-cn": lambda t: _DATE.sub(lambda m: f"{m.group(1)}年{m.group(2)}月{m.group(3)}日", t),
     "date-slash": lambda t: _DATE.sub(lambda m: f"{m.group(1)}/{int(m.group(2))}/{int(m.group(3))}", t),
     "source-label": lambda t: re.sub(r"来源[:：]", "信息来源：", t),
