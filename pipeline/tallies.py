@@ -290,6 +290,9 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
     cues = rules.cues
     noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
+    # (the cues read for every number, bound once)
+    quota_before, all_kinds, rate = cues.quota_before.re, cues.all_kinds.re, cues.rate.re
+    plan_opening, plan_word, future = language.plan_opening.re, cues.plan_word.re, language.future.re
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     verb_starts = [a for a, _ in verb_spans]
@@ -305,17 +308,16 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
         if q.reason:
             f.reason = q.reason
             continue
-        if cues.quota_before.re.search(body, max(0, q.start - 3), q.start) and not cues.all_kinds.re.search(body, max(0, q.start - 6), q.start):
+        if quota_before.search(body, max(0, q.start - 3), q.start) and not all_kinds.search(body, max(0, q.start - 6), q.start):
             f.reason = "quota or distribution (每/均/各…)"
             continue
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
-        if (language.plan_opening.re.match(body, ss) or cues.plan_word.re.search(body, cs, q.start)
-                or language.future.re.search(body, ss, q.start)
+        if (plan_opening.match(body, ss) or plan_word.search(body, cs, q.start) or future.search(body, ss, q.start)
                 or (body.startswith(_MINIMUM, q.start) and cues.goal.re.search(body, cs, q.start))):
             f.reason = "a plan (下一步…, 计划…, 将投入…, 确保…不少于…), not work done"
             continue
-        if cues.rate.re.search(body, cs, q.start):
+        if rate.search(body, cs, q.start):
             f.reason = "rate or quota (每晚…, 每个考点…), not a total"
             continue
         is_, ie = items.around(q.start)
