@@ -182,7 +182,7 @@ def _clause(body: str, pos: int) -> tuple[int, int]:
 
 
 def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: list[tuple[int, int]],
-              sentences: Marks) -> list[Mention]:
+              sentences: Marks, title_end: int = 0) -> list[Mention]:
     heads, c, cue = rules.heads_re, rules.compiled, rules.cues
     out = []
     quoted_at = {a for a, _ in taken}
@@ -211,6 +211,11 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         para = body.rfind("\n", 0, m.start()) + 1
         if _ENUMERATED.match(body[para:m.start()]):
             introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
+        if not introduced and m.start() >= title_end and "巡" in m.group(0):
+            clause_start = max(body.rfind(ch, 0, m.start()) for ch in ",。;:!?\n") + 1
+            at = body.rfind("在", clause_start, m.start())
+            if at >= 0 and not cue.held.re.search(body, at, m.start()):
+                continue  # 在城区广场、夜市等重点部位巡逻防控: patrolling a place, no activity named
         if cuts:
             window = window[cuts[-1].end():]
         count_at = m.end() + 2 if body.startswith(("活动", "行动"), m.end()) else m.end()  # 宣传活动260余场
@@ -338,7 +343,7 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
     quoted += [b for b in _bracketed(body, rules, published, sentences)
                if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]
     taken = [q.written for q in quoted]
-    found = quoted + _unquoted(body, rules, published, taken, sentences)
+    found = quoted + _unquoted(body, rules, published, taken, sentences, title_end)
     taken += [a.written for a in found]
     found += [c for c in (_cases_solved(body, rules, published, sentences) + _events_secured(body, rules, published, sentences)
                           + _crackdowns(body, rules, published, sentences))
