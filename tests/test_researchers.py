@@ -70,10 +70,11 @@ HAND_VIOLATIONS = [
     ("2023", "500101", "万州区", 900, 7),    # 680 + 220余 (劝导…违法载人220余起 are violations)
     ("2023", "430482", "常宁市", 523, 8),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
     ("2023", "520328", "湄潭县", 128, 9),   # 其中醉驾21起 is a breakdown
-    ("2023", "430624", "湘阴县", 73, 10),
-    ("2023", "320723", "灌云县", 68, 11),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
-    ("2023", "430726", "石门县", 59, 12),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
-    ("2023", "320117", "溧水区", 13, 13),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "330726", "浦江县", 86, 10),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
+    ("2023", "430624", "湘阴县", 73, 11),
+    ("2023", "320723", "灌云县", 68, 12),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
+    ("2023", "430726", "石门县", 59, 13),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "320117", "溧水区", 13, 14),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 2),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
     ("2024", "620522", "秦安县", 2143, 3),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
