@@ -534,6 +534,13 @@ def same_activity(a: "Mention", b: "Mention") -> bool:
     return _common(ka, kb) >= 4 or _common(_YEAR.sub("", a.context) + ka, _YEAR.sub("", b.context) + kb) >= 6
 
 
+def _named_apart(a: Mention, b: Mention) -> bool:
+    """An introduced name of its own, sharing no word with the other's (6月至9月开展的夏季治安打击
+    整治行动 after “春雷”行动 in one paragraph): another operation, not that one again."""
+    own = _own_words(a.name)
+    return a.introduced and not a.generic and len(own) >= 4 and _common(own, _own_words(b.name)) == 0
+
+
 def _coordinated(b: Mention, a: Mention, body: str) -> bool:
     """护学岗和夜间巡逻: two activities joined by a conjunction are two."""
     return re.fullmatch(r"\s*[和及与、暨]\s*", body[b.written[1]:a.name_span[0]] or "x") is not None
@@ -575,7 +582,7 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             # body of an article whose headline names an activity of that type, when one of the two
             # is undated (开展警务回访 / 7月1日至8月20日…开展警情回访专项活动)
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
-                         and (b.paragraph == a.paragraph or not a.introduced
+                         and ((b.paragraph == a.paragraph and not _named_apart(a, b)) or not a.introduced
                               or (a.generic and any(body.rfind("\n", 0, q) + 1 == a.paragraph for q in b.positions))
                               or (b.in_title and not a.in_title and _dates_agree(a, b) and not _other_heads(a, b, heads)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)

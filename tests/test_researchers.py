@@ -75,21 +75,22 @@ HAND_VIOLATIONS = [
     ("2023", "320723", "灌云县", 68, 12),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
     ("2023", "430726", "石门县", 59, 13),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
     ("2023", "320117", "溧水区", 13, 14),     # 9 + 4 in a 夏夜治安巡查 night
-    ("2024", "410882", "沁阳市", 58000, 1),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
-    ("2024", "341322", "萧县", 12036, 2),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
-    ("2024", "620522", "秦安县", 2143, 3),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
-    ("2024", "430181", "浏阳市", 1606, 4),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
-    ("2024", "350524", "安溪县", 1376, 5),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
-    ("2024", "350622", "云霄县", 1362, 6),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
-    ("2024", "410328", "洛宁县", 786, 7),   # 2023's year in figures; 较去年增加102起 is a change, no tally
-    ("2024", "230113", "双城区", 470, 8),   # an undated campaign: the publication year
-    ("2024", "360781", "瑞金市", 380, 9),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "140581", "高平市", 210, 10),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 11),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 12),
-    ("2024", "431026", "汝城县", 32, 13),     # 劝导纠正不戴头盔行为32起 in a traffic talk
-    ("2024", "411381", "邓州市", 29, 14),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 15),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
+    ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
+    ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
+    ("2024", "620522", "秦安县", 2143, 4),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
+    ("2024", "430181", "浏阳市", 1606, 5),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
+    ("2024", "350524", "安溪县", 1376, 6),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
+    ("2024", "350622", "云霄县", 1362, 7),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
+    ("2024", "410328", "洛宁县", 786, 8),   # 2023's year in figures; 较去年增加102起 is a change, no tally
+    ("2024", "230113", "双城区", 470, 9),   # an undated campaign: the publication year
+    ("2024", "360781", "瑞金市", 380, 10),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "140581", "高平市", 210, 11),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "430281", "醴陵市", 59, 12),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 13),
+    ("2024", "431026", "汝城县", 32, 14),     # 劝导纠正不戴头盔行为32起 in a traffic talk
+    ("2024", "411381", "邓州市", 29, 15),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 16),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
