@@ -103,11 +103,12 @@ def _scanner(syntax: NumberSyntax) -> tuple:
             re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
             re.compile(syntax.change_before), re.compile(syntax.chosen_before), re.compile(syntax.honoured_after),
             {u: re.compile(b) for u, b in syntax.not_after_unit.items()}, re.compile(syntax.not_police_work),
-            re.compile(syntax.small_count_nouns))
+            re.compile(syntax.small_count_nouns), re.compile(syntax.harmed_after))
 
 
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
-    pat, people, threshold, suspects_did, change, chosen, honoured, blocks, elsewhere, small_counted = derived(syntax, ("scanner",), lambda: _scanner(syntax))
+    (pat, people, threshold, suspects_did, change, chosen, honoured, blocks, elsewhere, small_counted,
+     harmed) = derived(syntax, ("scanner",), lambda: _scanner(syntax))
     out: list[Quantity] = []
     for m in pat.finditer(text):
         pre, num, h1, mag, h2, unit = m.group("pre", "num", "h1", "mag", "h2", "unit")
@@ -150,6 +151,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "a change against an earlier period (同比增加…), not a tally"
         if q.reason is None and (chosen.search(text, max(0, q.start - 24), q.start) or honoured.match(text, end)):
             q.reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
+        if q.reason is None and harmed.match(text, end):
+            q.reason = "people hurt or killed (1名民警手臂被划伤, 2名受伤群众), not work done"
         if q.reason is None and elsewhere.search(text, max(0, q.start - 24), q.start):
             q.reason = "a figure of the place, not of the police (接待游客, 发送旅客)"
         if q.reason is None and suspects_did.search(text, max(0, q.start - 24), q.start):

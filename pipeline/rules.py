@@ -177,10 +177,12 @@ class NumberSyntax(BaseModel):
     # people or units honoured or chosen (评选出优秀民警10名, 对12个先进派出所…表彰): not work done
     chosen_before: str = "(?!)"
     honoured_after: str = "(?!)"
+    # people hurt or killed, told after their count (1名民警手臂被划伤, 2名受伤群众): no work done
+    harmed_after: str = "(?!)"
     # figures of the place, not of the police (全县接待游客32万人次, 发送旅客120万人次)
     not_police_work: str = "(?!)"
     _v = field_validator("people_nouns", "small_count_nouns", "verbs", "threshold_after", "done_by_suspects", "change_before", "chosen_before",
-                         "honoured_after", "not_police_work")(_check_regex)
+                         "honoured_after", "harmed_after", "not_police_work")(_check_regex)
 
 
 class TallyRules(BaseModel):
