@@ -78,19 +78,20 @@ HAND_VIOLATIONS = [
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
-    ("2024", "620522", "秦安县", 2143, 4),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
-    ("2024", "430181", "浏阳市", 1606, 5),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
-    ("2024", "350524", "安溪县", 1376, 6),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
-    ("2024", "350622", "云霄县", 1362, 7),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
-    ("2024", "410328", "洛宁县", 786, 8),   # 2023's year in figures; 较去年增加102起 is a change, no tally
-    ("2024", "230113", "双城区", 470, 9),   # an undated campaign: the publication year
-    ("2024", "360781", "瑞金市", 380, 10),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "140581", "高平市", 210, 11),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 12),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 13),
-    ("2024", "431026", "汝城县", 32, 14),     # 劝导纠正不戴头盔行为32起 in a traffic talk
-    ("2024", "411381", "邓州市", 29, 15),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 16),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430623", "华容县", 2860, 4),   # 较2022年的2130起 is last year's figure; 其中醉驾412起 a breakdown
+    ("2024", "620522", "秦安县", 2143, 5),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
+    ("2024", "430181", "浏阳市", 1606, 6),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
+    ("2024", "350524", "安溪县", 1376, 7),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
+    ("2024", "350622", "云霄县", 1362, 8),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
+    ("2024", "410328", "洛宁县", 786, 9),   # 2023's year in figures; 较去年增加102起 is a change, no tally
+    ("2024", "230113", "双城区", 470, 10),   # an undated campaign: the publication year
+    ("2024", "360781", "瑞金市", 380, 11),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "140581", "高平市", 210, 12),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "430281", "醴陵市", 59, 13),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 14),
+    ("2024", "431026", "汝城县", 32, 15),     # 劝导纠正不戴头盔行为32起 in a traffic talk
+    ("2024", "411381", "邓州市", 29, 16),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 17),   # 查处违规燃放行为23起 in a joint inspection
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
@@ -104,9 +105,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
