@@ -211,7 +211,7 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         para = body.rfind("\n", 0, m.start()) + 1
         if _ENUMERATED.match(body[para:m.start()]):
             introduced = True  # 二是强化应急演练。: an enumerated heading names an undertaking
-        if not introduced and m.start() >= title_end and "巡" in m.group(0):
+        if not introduced and m.start() >= title_end and cue.patrol_head.re.search(m.group(0)):
             clause_start = max(body.rfind(ch, 0, m.start()) for ch in ",。;:!?\n") + 1
             at = body.rfind("在", clause_start, m.start())
             if at >= 0 and not cue.held.re.search(body, at, m.start()):

@@ -234,6 +234,7 @@ class ActivityCues(BaseModel):
     meeting_on: Cue
     scope_after_verb: Cue
     campaign: Cue
+    patrol_head: Cue
     advisory: Cue
     holiday: Cue
 
