@@ -149,7 +149,7 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
             if not _restates(m, out, more) and not (step and _rounds(m, out, step))]
 
 
-_MAGNITUDE = re.compile(r"(\d+)(?:\.(\d+))?([万亿])")
+_MAGNITUDE = re.compile(r"\d(?:\.(\d+))?([万亿])")  # (its decimals, its magnitude)
 
 
 def _rounding_step(raw: str) -> float:
@@ -157,7 +157,7 @@ def _rounding_step(raw: str) -> float:
     m = _MAGNITUDE.search(raw)
     if m is None:
         return 0.0
-    return (10000 if m.group(3) == "万" else 100000000) / 10 ** len(m.group(2) or "")
+    return (10000 if m.group(2) == "万" else 100000000) / 10 ** len(m.group(1) or "")
 
 
 def _rounds(m: Metric, metrics: list[Metric], step: float) -> bool:
