@@ -106,6 +106,9 @@ def _scanner(syntax: NumberSyntax) -> tuple:
             re.compile(syntax.small_count_nouns), re.compile(syntax.harmed_after))
 
 
+_RANGE_BEFORE = re.compile(r"[\d零一二两三四五六七八九十百千万]\s*(?:至|到|~|～|－|-)\s*$")  # 20至30名, 二十到三十人
+
+
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
     (pat, people, threshold, suspects_did, change, chosen, honoured, blocks, elsewhere, small_counted,
      harmed) = derived(syntax, ("scanner",), lambda: _scanner(syntax))
@@ -127,6 +130,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "zero (a word such as 零部件)"
         elif before == "第":
             q.reason = "ordinal (第…)"
+        elif _RANGE_BEFORE.search(text, max(0, ns - 12), ns):
+            q.reason = "the end of a range (20至30名): no one figure"
         elif chinese and not _chinese_ok(num, m, text, small_counted):
             q.reason = "word containing a numeral"
         elif ((_CODE_BEFORE.match(before) and not (unit and _LATIN_WORD_BEFORE.search(text, max(0, ns - 12), ns)))

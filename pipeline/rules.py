@@ -143,6 +143,8 @@ class TallyCues(BaseModel):
     quota_before: Cue
     all_kinds: Cue
     rate: Cue
+    per_day: Cue
+    times: Cue
     light_verb: Cue
     check_verb: Cue
     respectively: Cue

@@ -292,6 +292,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
     # (the cues read for every number, bound once)
     quota_before, all_kinds, rate = cues.quota_before.re, cues.all_kinds.re, cues.rate.re
+    per_day, times = cues.per_day.re, cues.times.re
     plan_opening, plan_word, future = language.plan_opening.re, cues.plan_word.re, language.future.re
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
@@ -317,8 +318,9 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
                 or (body.startswith(_MINIMUM, q.start) and cues.goal.re.search(body, cs, q.start))):
             f.reason = "a plan (下一步…, 计划…, 将投入…, 确保…不少于…), not work done"
             continue
-        if rate.search(body, cs, q.start):
-            f.reason = "rate or quota (每晚…, 每个考点…), not a total"
+        if rate.search(body, cs, q.start) or (per_day.search(body, cs, q.start) and (
+                (q.unit and times.fullmatch(q.unit)) or body.startswith(_MINIMUM, q.start))):
+            f.reason = "rate or quota (每个考点…, 每天巡逻2次, 每晚安排警力不少于10人), not a total"
             continue
         is_, ie = items.around(q.start)
         if is_ == q.start and (aside := _ASIDE.search(body, max(0, q.start - 12), q.start)) is not None:
