@@ -38,6 +38,7 @@ def _one(text, rules):
     ("缴获冰毒5千克。", ("drugs_seized", 5, "千克", False)),
     ("共出动警力超300人次。", ("officers", 300, "人次", True)),
     ("共出动警力不少于300人次。", ("officers", 300, "人次", True)),
+    ("分局每晚投入巡逻警力300余人。", ("officers", 300, "人", True)),  # a day's figure, as 日均 is
 ])
 def test_hedges_and_magnitudes(text, expected, rules):
     assert expected in _one(text, rules)
@@ -55,7 +56,9 @@ def test_hedges_and_magnitudes(text, expected, rules):
     "民警破获一起贩毒案,查扣一辆轿车。",
     "涉案金额30万元以上的案件由市局督办。",
     "各县均明确1名专管民警。",
-    "分局每晚投入巡逻警力300余人。",
+    "各派出所每天开展巡逻不少于2次。",
+    "分局每晚安排巡逻警力不少于30人。",
+    "每天安排20至30名民警在校门口值守。",
     "捣毁枪支零部件加工窝点。",
     "大会对12个先进派出所和36名先进个人进行了表彰。",
     "现场观众则在选票上写下自己最认可的10名候选人。",
