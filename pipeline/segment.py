@@ -4,7 +4,14 @@ Police vocabulary in `rules/userdict.txt` (行政拘留, 警营开放日, 派出
 `tokens()` is the one jieba pass extraction makes over a cleaned text: each token with its
 offset. Extraction needs nothing else from segmentation (place names are looked up by
 token, evidence spans are widened to whole tokens), so it does not pay for a spaCy Doc per
-article; `doc()` builds the spaCy Doc from the same tokens for `explain` and rule authors.
+article; `doc()` builds the spaCy Doc (spaCy's jieba segmenter) for `explain` and rule authors.
+
+The pass runs jieba's algorithm in jieba-rs (the `rjieba` binding: the same dictionary, the
+same DAG and HMM, twenty times faster than the Python jieba), with the same user dictionary.
+The tokens are jieba's own: the one place the two differ — jieba-rs keeps an ASCII run with
+punctuation in it whole (0538-3212110, 2023-08-02), where jieba cuts it at the punctuation —
+is cut the way jieba does (`_ascii_as_jieba`), and tests/test_segment.py compares the two on
+the corpus. Without an rjieba wheel for the machine, `tokens()` falls back to jieba itself.
 """
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
+from typing import Optional
 
 import jieba
 
@@ -26,7 +34,8 @@ jieba.setLogLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=4)
-def _load(userdict: str) -> str:
+def load_jieba(userdict: str) -> str:
+    """Python jieba with its prefix dictionary (from the cache folder) and the user dictionary loaded."""
     _prefix_dictionary(jieba.dt)
     jieba.load_userdict(userdict)
     return userdict
@@ -94,10 +103,9 @@ def tokens(text: str, userdict: Path) -> Tokens:
     between whitespace are segmented one by one: the same tokens, without walking the blanks
     that cleaning left where page furniture was.
     """
-    _load(str(userdict))
+    cut = _cutter(str(userdict))
     starts: list[int] = []
     texts: list[str] = []
-    cut = jieba.lcut
     for run in _RUN.finditer(text):
         words = cut(run.group())
         texts += words
@@ -105,12 +113,60 @@ def tokens(text: str, userdict: Path) -> Tokens:
     return Tokens(starts, texts)
 
 
+_ASCII_PUNCT = re.compile(r"[0-9A-Za-z][^\u0080-\uffff0-9A-Za-z\s]|[^\u0080-\uffff0-9A-Za-z\s][0-9A-Za-z]")
+_JIEBA_ASCII = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip: how jieba cuts such a run
+
+
+def _ascii_as_jieba(words: list[str], in_dictionary) -> list[str]:
+    """jieba-rs's tokens with an ASCII run that holds punctuation (0538-3212110) cut as jieba cuts it
+    (0538 - 3212110), unless the dictionary has it (C++); every other token as it is."""
+    out: list[str] = []
+    for w in words:
+        if w.isascii() and not w.isalnum() and _ASCII_PUNCT.search(w) and not in_dictionary(w):
+            out += [p for p in _JIEBA_ASCII.split(w) if p]
+        else:
+            out.append(w)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _cutter(userdict: str):
+    """The function that cuts one run of text: jieba-rs with the user dictionary added, or jieba."""
+    try:
+        import rjieba
+    except ImportError:  # no wheel for this machine: jieba's own, the same tokens, slower
+        load_jieba(userdict)
+        return jieba.lcut
+    segmenter = rjieba.Jieba()
+    for word, freq, tag in _userdict_entries(userdict):
+        segmenter.add_word(word, freq, tag)
+    cut, in_dictionary = segmenter.cut, segmenter.has_word
+
+    def cut_as_jieba(run: str) -> list[str]:
+        words = cut(run)
+        return _ascii_as_jieba(words, in_dictionary) if _ASCII_PUNCT.search(run) else words
+    return cut_as_jieba
+
+
+def _userdict_entries(userdict: str) -> list[tuple[str, Optional[int], Optional[str]]]:
+    """The lines of a jieba user dictionary: word, then an optional frequency and tag (jieba's format)."""
+    entries = []
+    for line in Path(userdict).read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        entries.append((parts[0], freq, tag))
+    return entries
+
+
 @lru_cache(maxsize=4)
 def nlp_for(userdict: str):
     """spaCy's blank `zh` pipeline whose tokenizer is jieba with the user dictionary loaded."""
     import spacy
 
-    _load(userdict)
+    load_jieba(userdict)
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 

@@ -50,8 +50,8 @@ def test_jiebas_prefix_table_read_from_the_cache_gives_jiebas_own_tokens(tmp_pat
     reads it from the cache folder and cuts text exactly as a tokenizer jieba set up itself."""
     env = {**os.environ, "PRESSMETRICS_CACHE": str(tmp_path)}
     text = "鱼台县公安局交警大队在G105国道设置临时执勤点8个，查处酒后驾驶违法行为9起，暂扣机动车驾驶证3本。"
-    code = ("import jieba, sys; from pipeline.segment import tokens; from pipeline.rules import load_rules; "
-            f"u = load_rules().userdict; t = {text!r}; ours = tokens(t, u).texts; "
+    code = ("import jieba, sys; from pipeline.segment import doc; from pipeline.rules import load_rules; "
+            f"u = load_rules().userdict; t = {text!r}; ours = [w.text for w in doc(t, u)]; "
             "own = jieba.Tokenizer(); own.load_userdict(str(u)); "
             "print(ours == own.lcut(t), len(ours))")
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
