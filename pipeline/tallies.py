@@ -292,7 +292,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
     # (the cues read for every number, bound once)
     quota_before, all_kinds, rate = cues.quota_before.re, cues.all_kinds.re, cues.rate.re
-    per_day, times = cues.per_day.re, cues.times.re
+    per_day, times, go_into = cues.per_day.re, cues.times.re, cues.go_into.re
     plan_opening, plan_word, future = language.plan_opening.re, cues.plan_word.re, language.future.re
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
@@ -388,8 +388,10 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
                 prev_end_in_item[is_] = q.end
                 continue
         listed = is_ > cs and body[is_ - 1] == "、"
-        if (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
-                or (listed and (_TO_OBJECT_LISTED.search(body, cs, q.start) or to_object_list == (cs, is_ - 1)))):
+        to_object = (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
+                     or (listed and (_TO_OBJECT_LISTED.search(body, cs, q.start) or to_object_list == (cs, is_ - 1))))
+        later = None
+        if to_object or go_into.search(left):
             # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
             # at the head of the next one (对…的3家场所,当场责令整改)
             later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
@@ -399,6 +401,9 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
                 heavy = verbs.search(right_full, later.end())
                 # (only a check: 对347名逃犯开展集中缉捕行动 aims a manhunt at them, it catches none)
                 later = heavy if heavy and cues.check_verb.re.fullmatch(heavy.group(0)) else later
+            if not to_object and not (later and cues.check_verb.re.fullmatch(later.group(0))):
+                later = None  # places gone into (深入42所学校开展安全检查) are the object of a check only
+        if later is not None or to_object:
             # the next item of the same 、-list is of the same object (…现金23.6万元、电动车18辆、手机9部当场返还)
             to_object_list = (cs, items.around(q.end)[1])
             if later:
