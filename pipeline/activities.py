@@ -428,13 +428,13 @@ def _holiday_duty(body: str, title_end: int, sentences: Marks, holiday: re.Patte
 def _period_it_is_named_for(body: str, name: str, holiday: re.Pattern) -> Optional[tuple[int, int]]:
     """An undated activity named for a holiday period or travel season (春节假期安保, 春运) takes the
     days the article gives that period (春节假期(2月10日至17日), 国庆假期期间(10月1日至7日), “五一”假期(4月29日
-    至5月3日), 1月26日至3月5日春运期间): the span of those dates."""
+    至5月3日), 中秋国庆双节期间(9月29日至10月6日), 1月26日至3月5日春运期间): the span of those dates."""
     h = holiday.search(name)
     if not h:
         return None
     period = re.escape(h.group(1) or h.group(2))
     span = r"(\d{1,2}月\d{1,2}日\s*(?:至|到|-|—|~)\s*(?:\d{1,2}月)?\d{1,2}日)"
-    m = re.search(period + r"”?节?(?:假期|长假|小长假|黄金周)?(?:期间)?\s*[(:]?\s*" + span, body)
+    m = re.search(period + r"”?(?:节|[双两]节)?(?:假期|长假|小长假|黄金周)?(?:期间)?\s*[(:]?\s*" + span, body)
     if m is None:  # or written before it (1月26日至3月5日春运期间)
         m = re.search(span + r"(?:的)?“?" + period, body)
     return m.span(1) if m else None
