@@ -43,14 +43,16 @@ HAND_VIOLATIONS = [
     ("2019", "350582", "晋江市", 26, 3),     # 9 + 17
     ("2019", "431022", "宜章县", 19, 4),
     ("2020", "431225", "会同县", 615, 1),     # 包括酒后驾驶14起、醉酒驾驶3起、无证驾驶21起 are a breakdown
-    ("2020", "420683", "枣阳市", 101, 2),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
+    ("2020", "411330", "桐柏县", 110, 2),     # 87 + 23 in a 三超一疲劳 campaign; 15家物流企业 gone into for a check are inspections
+    ("2020", "420683", "枣阳市", 101, 3),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
     ("2021", "431126", "宁远县", 3840, 2),   # 3260 + 580 helmet and seat-belt violations
     ("2021", "360323", "芦溪县", 1645, 3),   # 1260 + 385 in a 一盔一带 campaign; 教育劝导群众 are people educated
     ("2021", "520382", "仁怀市", 1346, 4),   # 其中酒后驾驶38起、醉酒驾驶9起,无证驾驶17起 are a breakdown; 每周…不少于2次 is a plan
-    ("2021", "430424", "衡东县", 860, 5),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
-    ("2021", "330483", "桐乡市", 260, 6),     # 其中醉驾62起 is a breakdown
-    ("2021", "520330", "习水县", 13, 7),
+    ("2021", "341622", "蒙城县", 1036, 5),  # the headline's 超千起 restates the body's 1036起; 21 + 58 + 630 after 其中 a breakdown
+    ("2021", "430424", "衡东县", 860, 6),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
+    ("2021", "330483", "桐乡市", 260, 7),     # 其中醉驾62起 is a breakdown
+    ("2021", "520330", "习水县", 13, 8),
     ("2022", "130929", "献县", 3988, 1),       # 3126 + 862 helmet and seat-belt violations; 去年同期为1980起 is last year's
     ("2022", "430212", "渌口区", 2396, 2),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "230183", "尚志市", 560, 3),    # 其中客车超员19起、货车超载33起 are a breakdown
@@ -69,12 +71,13 @@ HAND_VIOLATIONS = [
     ("2023", "340881", "桐城市", 1200, 6),   # 23+6+41+87 are a breakdown
     ("2023", "500101", "万州区", 900, 7),    # 680 + 220余 (劝导…违法载人220余起 are violations)
     ("2023", "430482", "常宁市", 523, 8),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
-    ("2023", "520328", "湄潭县", 128, 9),   # 其中醉驾21起 is a breakdown
-    ("2023", "330726", "浦江县", 86, 10),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
-    ("2023", "430624", "湘阴县", 73, 11),
-    ("2023", "320723", "灌云县", 68, 12),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
-    ("2023", "430726", "石门县", 59, 13),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
-    ("2023", "320117", "溧水区", 13, 14),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "430581", "武冈市", 420, 9),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
+    ("2023", "520328", "湄潭县", 128, 10),   # 其中醉驾21起 is a breakdown
+    ("2023", "330726", "浦江县", 86, 11),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
+    ("2023", "430624", "湘阴县", 73, 12),
+    ("2023", "320723", "灌云县", 68, 13),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
+    ("2023", "430726", "石门县", 59, 14),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "320117", "溧水区", 13, 15),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
@@ -105,9 +108,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
@@ -128,7 +131,7 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
-    assert grams == [(135.6, "克", "克"), (386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
+    assert grams == [(12.5, "克", "克"), (135.6, "克", "克"), (386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
                      (23600.0, "克", "千克"), (27400.0, "克", "千克"), (41300.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
                      (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
@@ -141,7 +144,7 @@ def test_export_csv_and_partitioned_parquet(db, tmp_path):
     con = duckdb.connect()
     rows = con.execute(f"SELECT province, year, sum(value) FROM read_parquet('{tmp_path}/pq/tallies_comparable/*/*/*.parquet', hive_partitioning=true) "
                        "WHERE category = 'violations' AND province = '安徽省' GROUP BY ALL ORDER BY year").fetchall()
-    assert rows == [("安徽省", 2023, 1200.0), ("安徽省", 2024, 12036.0)]
+    assert rows == [("安徽省", 2021, 1036.0), ("安徽省", 2023, 1200.0), ("安徽省", 2024, 12036.0)]
     r = run("export", "--db", db, "--format", "csv", "--table", "tallies", "--out", tmp_path / "csv")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "tallies.csv").read_text(encoding="utf-8"))))
     con = duckdb.connect(str(db), read_only=True)
