@@ -582,7 +582,8 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             # body of an article whose headline names an activity of that type, when one of the two
             # is undated (开展警务回访 / 7月1日至8月20日…开展警情回访专项活动)
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
-                         and ((b.paragraph == a.paragraph and not _named_apart(a, b)) or not a.introduced
+                         and (((b.paragraph == a.paragraph or (b.quoted and _named_in(body, b, a.paragraph)))
+                               and not _named_apart(a, b)) or not a.introduced
                               or (a.generic and any(body.rfind("\n", 0, q) + 1 == a.paragraph for q in b.positions))
                               or (b.in_title and not a.in_title and _dates_agree(a, b) and not _other_heads(a, b, heads)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
@@ -613,6 +614,12 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             continue
         out.append(a)
     return out
+
+
+def _named_in(body: str, b: Mention, paragraph: int) -> bool:
+    """`b` is mentioned in the paragraph that starts at `paragraph` (any of its mentions, not only
+    the first: a headline's quoted name quoted again in the body, 开展“回访听民意”警情回访活动,…开展电话回访)."""
+    return any(body.rfind("\n", 0, q) + 1 == paragraph for q in b.positions)
 
 
 def _written_apart(body: str, name: str, after: int, span: tuple[int, int]) -> bool:
