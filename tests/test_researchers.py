@@ -46,13 +46,14 @@ HAND_VIOLATIONS = [
     ("2020", "411330", "桐柏县", 110, 2),     # 87 + 23 in a 三超一疲劳 campaign; 15家物流企业 gone into for a check are inspections
     ("2020", "420683", "枣阳市", 101, 3),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
-    ("2021", "431126", "宁远县", 3840, 2),   # 3260 + 580 helmet and seat-belt violations
-    ("2021", "360323", "芦溪县", 1645, 3),   # 1260 + 385 in a 一盔一带 campaign; 教育劝导群众 are people educated
-    ("2021", "520382", "仁怀市", 1346, 4),   # 其中酒后驾驶38起、醉酒驾驶9起,无证驾驶17起 are a breakdown; 每周…不少于2次 is a plan
-    ("2021", "341622", "蒙城县", 1036, 5),  # the headline's 超千起 restates the body's 1036起; 21 + 58 + 630 after 其中 a breakdown
-    ("2021", "430424", "衡东县", 860, 6),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
-    ("2021", "330483", "桐乡市", 260, 7),     # 其中醉驾62起 is a breakdown
-    ("2021", "520330", "习水县", 13, 8),
+    ("2021", "431322", "新化县", 6830, 2),   # 其中 82 + 19 + 146 a breakdown; 同比增加1260起 a change; 人均…85起 a rate
+    ("2021", "431126", "宁远县", 3840, 3),   # 3260 + 580 helmet and seat-belt violations
+    ("2021", "360323", "芦溪县", 1645, 4),   # 1260 + 385 in a 一盔一带 campaign; 教育劝导群众 are people educated
+    ("2021", "520382", "仁怀市", 1346, 5),   # 其中酒后驾驶38起、醉酒驾驶9起,无证驾驶17起 are a breakdown; 每周…不少于2次 is a plan
+    ("2021", "341622", "蒙城县", 1036, 6),  # the headline's 超千起 restates the body's 1036起; 21 + 58 + 630 after 其中 a breakdown
+    ("2021", "430424", "衡东县", 860, 7),    # a CRLF text with a byte-order mark; 劝导纠正…违法行为860余起
+    ("2021", "330483", "桐乡市", 260, 8),     # 其中醉驾62起 is a breakdown
+    ("2021", "520330", "习水县", 13, 9),
     ("2022", "130929", "献县", 3988, 1),       # 3126 + 862 helmet and seat-belt violations; 去年同期为1980起 is last year's
     ("2022", "430212", "渌口区", 2396, 2),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
     ("2022", "230183", "尚志市", 560, 3),    # 其中客车超员19起、货车超载33起 are a breakdown
@@ -108,9 +109,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
@@ -130,9 +131,11 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     con = duckdb.connect(str(db), read_only=True)
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
-    grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' ORDER BY value").fetchall()
-    assert grams == [(12.5, "克", "克"), (135.6, "克", "克"), (386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
-                     (23600.0, "克", "千克"), (27400.0, "克", "千克"), (41300.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
+    pills = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' AND unit <> '克' ORDER BY value").fetchall()
+    assert pills == [(3000.0, "粒", "粒"), (4000.0, "粒", "粒")]  # pills stay pills: no weight to fold them into
+    grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' AND unit = '克' ORDER BY value").fetchall()
+    assert grams == [(12.5, "克", "克"), (135.6, "克", "克"), (386.5, "克", "克"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
+                     (23600.0, "克", "千克"), (27400.0, "克", "千克"), (41300.0, "克", "公斤"), (46800.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
                      (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
