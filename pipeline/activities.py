@@ -345,8 +345,9 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
     taken = [q.written for q in quoted]
     found = quoted + _unquoted(body, rules, published, taken, sentences, title_end)
     taken += [a.written for a in found]
-    found += [c for c in (_cases_solved(body, rules, published, sentences) + _events_secured(body, rules, published, sentences)
-                          + _crackdowns(body, rules, published, sentences))
+    # (an event secured right after another activity's name is that one's aim: “护苗”行动护航开学季)
+    secured = [c for c in _events_secured(body, rules, published, sentences) if not any(b == c.written[0] for _, b in taken)]
+    found += [c for c in (_cases_solved(body, rules, published, sentences) + secured + _crackdowns(body, rules, published, sentences))
               if not any(a <= c.written[0] < b for a, b in taken)]
     found.sort(key=lambda a: a.name_span[0])
     # an undertaking counted as it is named is one of its own only when it is of a kind not
@@ -367,7 +368,7 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
             # 3月8日,举行“护苗2023”专项行动启动仪式 / 12月28日,县公安局启动冬季治安集中整治: the day it
             # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
             a.end, a.launched = None, True
-    merged = _merge(found, body, title_end, rules.heads_re) or _holiday_duty(body, title_end, sentences, cue.holiday.re, cue.advisory.re)
+    merged = _fold_in_named(_merge(found, body, title_end, rules.heads_re)) or _holiday_duty(body, title_end, sentences, cue.holiday.re, cue.advisory.re)
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)
@@ -646,6 +647,22 @@ def _other_heads(a: Mention, b: Mention, heads: Optional[re.Pattern]) -> bool:
 def _head_word(name: str, heads: re.Pattern) -> str:
     k = next((k for k in range(len(name)) if heads.fullmatch(name, k)), None)
     return name[k:] if k is not None else ""
+
+
+def _fold_in_named(merged: list[Mention]) -> list[Mention]:
+    """An unquoted activity whose whole name ends a quoted one's of its kind, on days that agree
+    (headline: “护苗”行动… 开展校园安全大检查; body: 开展“护苗”校园安全大检查) is that one, met before its
+    name took the kind of its body wording."""
+    out: list[Mention] = []
+    for a in merged:
+        named = next((b for b in merged if b is not a and b.quoted and not a.quoted and b.type == a.type
+                      and b.name != a.name and b.name.endswith(a.name) and _dates_agree(a, b)), None)
+        if named is None:
+            out.append(a)
+            continue
+        named.positions.extend(a.positions)
+        named.planned = named.planned and a.planned
+    return out
 
 
 def _dates_agree(a: Mention, b: Mention) -> bool:
