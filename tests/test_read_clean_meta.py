@@ -212,6 +212,11 @@ def test_a_wechat_headline_may_open_with_at_but_a_caption_is_no_headline(rules):
     assert art.title == "萍乡市公安局局长答记者问:织密反诈防护网"
     art = analyse(raw("记者 王磊 通讯员 李娜\n2022-12-20 来源:萍乡日报\n12月19日,萍乡市公安局开展反诈宣传。"), rules).article
     assert art.title is None
+    # a headline may open with its year (2019年…工作综述); a date line may not
+    art = analyse(raw("2019年慈利县公安局工作综述\n2020-01-08 来源:慈利县人民政府网\n2019年,慈利县公安局各项工作取得新成效。"), rules).article
+    assert art.title == "2019年慈利县公安局工作综述"
+    art = analyse(raw("2020年01月08日 来源:慈利县人民政府网\n2019年,慈利县公安局各项工作取得新成效。"), rules).article
+    assert art.title is None
 
 
 def test_region_levels(rules):

@@ -42,9 +42,11 @@ HAND_VIOLATIONS = [
     ("2019", "430682", "临湘市", 73, 2),     # the page's 上一篇/相关新闻 headlines (…1.2万起) are no tally
     ("2019", "350582", "晋江市", 26, 3),     # 9 + 17
     ("2019", "431022", "宜章县", 19, 4),
-    ("2020", "431225", "会同县", 615, 1),     # 包括酒后驾驶14起、醉酒驾驶3起、无证驾驶21起 are a breakdown
-    ("2020", "411330", "桐柏县", 110, 2),     # 87 + 23 in a 三超一疲劳 campaign; 15家物流企业 gone into for a check are inspections
-    ("2020", "420683", "枣阳市", 101, 3),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
+    ("2020", "430821", "慈利县", 46000, 1),  # 2019's year in figures (一是…四是…), published 2020-01-08: dated by publication
+    ("2020", "451221", "南丹县", 3800, 2),   # 劝导纠正交通违法行为3800余起 at rural posts; 其中不戴头盔2600余起 a breakdown
+    ("2020", "431225", "会同县", 615, 3),     # 包括酒后驾驶14起、醉酒驾驶3起、无证驾驶21起 are a breakdown
+    ("2020", "411330", "桐柏县", 110, 4),     # 87 + 23 in a 三超一疲劳 campaign; 15家物流企业 gone into for a check are inspections
+    ("2020", "420683", "枣阳市", 101, 5),     # 12 + 3 + 86 in one night's check (no 其中: all totals)
     ("2021", "110105", "朝阳区", 16000, 1),  # 1.6万起; 其中酒驾醉驾43起 is a breakdown
     ("2021", "431322", "新化县", 6830, 2),   # 其中 82 + 19 + 146 a breakdown; 同比增加1260起 a change; 人均…85起 a rate
     ("2021", "431126", "宁远县", 3840, 3),   # 3260 + 580 helmet and seat-belt violations
@@ -96,6 +98,7 @@ HAND_VIOLATIONS = [
     ("2024", "431026", "汝城县", 32, 15),     # 劝导纠正不戴头盔行为32起 in a traffic talk
     ("2024", "411381", "邓州市", 29, 16),    # 酒驾、醉驾分别为23起、6起
     ("2024", "310115", "浦东新区", 23, 17),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430528", "新宁县", 23, 17),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
@@ -109,9 +112,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322", "430821", "430528"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322", "430821", "430528"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
