@@ -31,9 +31,12 @@ TALLY_COUNTER = [(r.id, ex) for r in RULES.tallies.rules for ex in r.counter_exa
 
 @pytest.mark.parametrize("rule_id,example", TALLY_EXAMPLES, ids=[f"{r}:{e.text[:12]}" for r, e in TALLY_EXAMPLES])
 def test_tally_rule_example(rule_id, example, rules):
+    """An example gives the tallies its `expect` lists, and no others: what it leaves out (a
+    victim count, a rate, a last-year figure) it says is no tally."""
     got = _tallies(example.text, rules)
     for exp in example.expect:
         assert _has(got, exp), f"{rule_id}: {example.text!r} should give {exp}, got {[(m.category, m.value, m.unit, m.rule) for m in got]}"
+    assert len(got) == len(example.expect), f"{rule_id}: {example.text!r} gave tallies its expect does not list: {[(m.category, m.value, m.unit) for m in got]}"
 
 
 @pytest.mark.parametrize("rule_id,example", TALLY_COUNTER, ids=[f"{r}:{e.text[:12]}" for r, e in TALLY_COUNTER])
@@ -42,8 +45,7 @@ def test_tally_rule_counter_example(rule_id, example, rules):
     assert not any(m.rule == rule_id for m in got), f"{rule_id} fired on its counter-example {example.text!r}"
     for exp in example.expect:
         assert _has(got, exp), f"{example.text!r} should give {exp}, got {[(m.category, m.value, m.unit, m.rule) for m in got]}"
-    if not example.expect:
-        assert got == [], f"{example.text!r} should give no tally, got {[(m.category, m.value, m.unit) for m in got]}"
+    assert len(got) == len(example.expect), f"{example.text!r} should give only {len(example.expect)} tallies, got {[(m.category, m.value, m.unit) for m in got]}"
 
 
 def _acts(ex, rules):
