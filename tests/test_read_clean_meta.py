@@ -254,6 +254,12 @@ def test_region_levels(rules):
     # a station's story that names no place takes the bureau its source line names
     art = analyse(raw("城关派出所“敲门行动”暖民心\n2023-03-15 来源:安化县公安局\n近日,城关派出所开展“敲门行动”,走访群众136户。"), rules).article
     assert (art.region.adcode, art.agency) == ("430923", "安化县公安局")
+    # a county government's page whose story names its bureau by the level word alone (县公安局)
+    art = analyse(raw("我县开展春季攻势\n2023-05-03 来源:平江县人民政府\n近日,县公安局开展春季攻势,抓获逃犯3名。"), rules).article
+    assert (art.region.adcode, art.agency) == ("430626", "平江县公安局")
+    # …but not when the word is not the government's (a city's page, 县公安局) nor with no bureau at all
+    assert region("标题\n2023-05-03 来源:岳阳市人民政府\n近日,县公安局开展春季攻势,抓获逃犯3名。") is None
+    assert region("标题\n2023-05-03 来源:平江县人民政府\n近日,城关派出所开展反诈宣传,发放资料300份。") is None
     # an autonomous prefecture by its short name and level word (西双版纳州, 黔东南州, 伊犁州)
     for short, code in (("西双版纳州", "532800"), ("黔东南州", "522600"), ("伊犁州", "654000")):
         r = region(f"标题\n2023-05-01 来源:某报\n4月30日,{short}公安局开展禁毒宣传,发放资料300余份。")
