@@ -254,22 +254,23 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
 
 
 _STATION_OF = re.compile(r"(?:公安局|分局)$")
-_SOURCE_BUREAU = re.compile(r"来源\s*[::]\s*([\u4e00-\u9fa5]{2,10}?)(?:(公安局|公安分局)|人民政府|政府|融媒体中心)")
+_SOURCE_BUREAU = re.compile(r"来源\s*[::]\s*([\u4e00-\u9fa5]{2,10}?)(?:(公安局|公安分局)|人民政府|政府|融媒体中心|日报|晚报|新闻网)")
 # the body's bureau named by its level word alone (县公安局, 我县): the government site's own place
 _OWN_BUREAU = re.compile(r"(?<![\u4e00-\u9fa5])([县市区旗])公安(?:局|分局)|我([县市区旗])")
 
 
 def _source_bureau(c: Cleaned, gz) -> Optional[Place]:
     """The place of the bureau a page's source line names (来源:安化县公安局), when it is one place;
-    or of the government that publishes the page (来源:平江县人民政府) when the body names its bureau
-    by the level word alone (县公安局…, 我县…) and that word is the place's."""
+    or of the government or the local paper that publishes the page (来源:平江县人民政府, 来源:株洲日报)
+    when the body names its bureau by the level word alone (县公安局…, 我县…, 市公安局) and that word
+    is the place's."""
     m = _SOURCE_BUREAU.search(c.view.text)
     places = gz.by_name.get(m.group(1), []) if m else []
     if len(places) != 1:
         return None
     if m.group(2) is None:
         own = _OWN_BUREAU.search(c.body)
-        if own is None or not m.group(1).endswith(own.group(1) or own.group(2)):
+        if own is None or not places[0].name.endswith(own.group(1) or own.group(2)):
             return None
     return places[0]
 

@@ -260,6 +260,9 @@ def test_region_levels(rules):
     # …but not when the word is not the government's (a city's page, 县公安局) nor with no bureau at all
     assert region("标题\n2023-05-03 来源:岳阳市人民政府\n近日,县公安局开展春季攻势,抓获逃犯3名。") is None
     assert region("标题\n2023-05-03 来源:平江县人民政府\n近日,城关派出所开展反诈宣传,发放资料300份。") is None
+    # the city's own paper and a story of 市公安局
+    r = region("标题\n2023-05-03 来源:株洲日报\n近日,市公安局开展夏季治安整治,全市公安机关共抓获嫌疑人300名。")
+    assert (r.level, r.adcode) == ("city", "430200")
     # an autonomous prefecture by its short name and level word (西双版纳州, 黔东南州, 伊犁州)
     for short, code in (("西双版纳州", "532800"), ("黔东南州", "522600"), ("伊犁州", "654000")):
         r = region(f"标题\n2023-05-01 来源:某报\n4月30日,{short}公安局开展禁毒宣传,发放资料300余份。")
