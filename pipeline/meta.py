@@ -126,8 +126,8 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
 _TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d(?!\d{3}年)|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|(?<!答)记者(?![问节会])|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
 
 
-# the site a saved page's headline carries after it (…开展夏季治安整治_某某县人民政府, … - 平安某某网)
-_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s)[^_|。,]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台)\s*$")
+# the site a saved page's headline carries after it (…开展夏季治安整治_某某县人民政府, … - 平安某某网, …通报-澧县人民政府)
+_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s|[-|–—])[^_|。,\-–—]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台)\s*$")
 
 
 def title(c: Cleaned) -> Optional[str]:

@@ -317,6 +317,9 @@ def test_a_saved_pages_site_name_after_the_headline_is_no_part_of_it(rules):
     # a subtitle after a dash stays (…大练兵——以赛促训), as does a column tag before it (【平安护航】)
     art = analyse(raw("【平安护航】全警实战大练兵 - 以赛促训强本领\n2023-05-22\n5月20日,某县公安局举办比武,120名民警参赛。"), rules).article
     assert art.title == "【平安护航】全警实战大练兵 - 以赛促训强本领"
+    # the site written after a bare hyphen (…通报-澧县人民政府) goes too
+    art = analyse(raw("澧县公安局2020年第一季度打击战果通报-澧县人民政府\n发布日期:2020-04-08\n第一季度,澧县公安局共接处警4860起。"), rules).article
+    assert art.title == "澧县公安局2020年第一季度打击战果通报"
 
 
 def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
