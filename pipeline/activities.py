@@ -585,7 +585,7 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             same = next((b for b in reversed(out) if b.type == a.type and not _coordinated(b, a, body)
                          and (((b.paragraph == a.paragraph or (b.quoted and _named_in(body, b, a.paragraph)))
                                and not _named_apart(a, b)) or not a.introduced
-                              or (a.generic and any(body.rfind("\n", 0, q) + 1 == a.paragraph for q in b.positions))
+                              or (a.generic and _named_in(body, b, a.paragraph))
                               or (b.in_title and not a.in_title and _dates_agree(a, b) and not _other_heads(a, b, heads)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
         if same and a.name == same.name and set(a.positions) <= set(same.positions):
