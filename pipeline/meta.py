@@ -84,7 +84,8 @@ def _dates(line: str):
 _DATE_LABEL = re.compile(r"^\s*(?:发布时间|发布日期|更新时间|日期|时间|发表于|发表时间)\s*[::]?")
 
 
-_DATE_ONLY = re.compile(r"^\s*[\[(【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])】]?\s*$")
+# a line that is a date and nothing else, or an editor's line that ends with one ((编辑:张三 2023年05月03日))
+_DATE_ONLY = re.compile(r"^\s*[\[(【]?\s*(?:(?:责任)?编辑\s*[::]\s*[\u4e00-\u9fa5]{1,4}\s+)?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])】]?\s*$")
 _TODAY_BANNER = re.compile(r"今天是|今日是|今天[::]|当前日期|当前时间|现在时间")
 
 

@@ -329,6 +329,9 @@ def test_dates_in_chinese_numerals_and_bracketed_labels(rules):
     assert (art.published, art.source) == ("2019-05-08", "邵阳日报")
     art = analyse(raw("隆回县公安局开展学雷锋活动\n[2012-03-05] [来源:隆回县公安局] [阅读:120次]\n3月4日,隆回县公安局开展学雷锋活动。"), rules).article
     assert (art.published, art.source) == ("2012-03-05", "隆回县公安局")
+    # an editor's line under the article that ends with the date ((编辑:张三 2023年05月03日))
+    art = analyse(raw("某县公安局开展反诈宣传\n5月2日,某县公安局开展反诈宣传,发放资料300份。\n(编辑:张三 2023年05月03日)"), rules).article
+    assert art.published == "2023-05-03"
 
 
 def test_a_wire_dateline_names_its_agency_as_the_source(rules):
