@@ -131,6 +131,10 @@ _TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（
 _SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s|[-|–—])[^_|。,\-–—]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台)\s*$")
 
 
+# …and before it (某某县人民政府_…开展夏季治安整治)
+_SITE_PREFIX = re.compile(r"^[^_|。,]{2,20}?(?:网|网站|政府|门户|在线|频道|之窗|官网|平台)\s*(?:_|\s[-|–—]\s)\s*")
+
+
 def title(c: Cleaned) -> Optional[str]:
     """The headline: the first headline-like line of the page header, before the body.
 
@@ -147,7 +151,9 @@ def title(c: Cleaned) -> Optional[str]:
             continue
         off = c.body.index(line, s)
         site = _SITE_SUFFIX.search(line)
-        return c.view.stored_span(off, off + (site.start() if site else len(line)))
+        lead = _SITE_PREFIX.match(line)
+        start = lead.end() if lead and len(line) - lead.end() >= 5 else 0
+        return c.view.stored_span(off + start, off + (site.start() if site else len(line)))
     for i, (s, e) in enumerate(ls.spans):
         m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
         if m:

@@ -317,6 +317,10 @@ def test_a_saved_pages_site_name_after_the_headline_is_no_part_of_it(rules):
     # a subtitle after a dash stays (…大练兵——以赛促训), as does a column tag before it (【平安护航】)
     art = analyse(raw("【平安护航】全警实战大练兵 - 以赛促训强本领\n2023-05-22\n5月20日,某县公安局举办比武,120名民警参赛。"), rules).article
     assert art.title == "【平安护航】全警实战大练兵 - 以赛促训强本领"
+    # …and so does a site written before it (某某县人民政府_…, 平安某某网 - …)
+    for page in ("澧县人民政府_澧县公安局开展反诈宣传", "平安澧县网 - 澧县公安局开展反诈宣传"):
+        art = analyse(raw(page + "\n发布日期:2023-05-03\n5月2日,澧县公安局开展反诈宣传,发放资料300份。"), rules).article
+        assert art.title == "澧县公安局开展反诈宣传", page
     # the site written after a bare hyphen (…通报-澧县人民政府) goes too
     art = analyse(raw("澧县公安局2020年第一季度打击战果通报-澧县人民政府\n发布日期:2020-04-08\n第一季度,澧县公安局共接处警4860起。"), rules).article
     assert art.title == "澧县公安局2020年第一季度打击战果通报"
