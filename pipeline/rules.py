@@ -152,6 +152,7 @@ class TallyCues(BaseModel):
     police_unit: Cue
     existential: Cue
     goal: Cue
+    minimum: Cue
     go_into: Cue
     crime_verb: Cue
 

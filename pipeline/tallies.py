@@ -30,7 +30,6 @@ _TO_OBJECT_LISTED = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四�
 # 县(市、区), 县(市): the kinds of county-level body a count covers, written inside the noun
 _ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
-_MINIMUM = ("不少于", "不低于", "至少")  # hedges that state a minimum: a goal's, after the cue `goal`
 _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
 _NOTHING_AFTER = re.compile(r"[,。;、()\n]|$")
@@ -292,7 +291,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
     # (the cues read for every number, bound once)
     quota_before, all_kinds, rate = cues.quota_before.re, cues.all_kinds.re, cues.rate.re
-    per_day, times, go_into = cues.per_day.re, cues.times.re, cues.go_into.re
+    per_day, times, go_into, minimum = cues.per_day.re, cues.times.re, cues.go_into.re, cues.minimum.re
     plan_opening, plan_word, future = language.plan_opening.re, cues.plan_word.re, language.future.re
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
@@ -315,11 +314,11 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
         ss, se = sentences.around(q.start)
         cs, _ = clauses.around(q.start)
         if (plan_opening.match(body, ss) or plan_word.search(body, cs, q.start) or future.search(body, ss, q.start)
-                or (body.startswith(_MINIMUM, q.start) and cues.goal.re.search(body, cs, q.start))):
+                or (minimum.match(body, q.start) and cues.goal.re.search(body, cs, q.start))):
             f.reason = "a plan (下一步…, 计划…, 将投入…, 确保…不少于…), not work done"
             continue
         if rate.search(body, cs, q.start) or (per_day.search(body, cs, q.start) and (
-                (q.unit and times.fullmatch(q.unit)) or body.startswith(_MINIMUM, q.start))):
+                (q.unit and times.fullmatch(q.unit)) or minimum.match(body, q.start))):
             f.reason = "rate or quota (每个考点…, 每天巡逻2次, 每晚安排警力不少于10人), not a total"
             continue
         is_, ie = items.around(q.start)
