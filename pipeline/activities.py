@@ -25,7 +25,9 @@ _DATE = re.compile(
     rf"(?:(?P<d2>\d{{1,2}})日{_HOUR}|(?P<eom>底|末))))?"
 )
 # words after a date that make it the start only, or the end only, of an activity
-_OPENS = re.compile(r"^(?:[^,。;“]{0,12}“[^”]{1,24}”[^,。;]{0,6}?|[^,。;]{0,4}?)(?:起|以来|开始|启动|上线|铺开|打响)")  # (1月10日“春雷行动”启动以来, 6月25日夏季治安打击整治“百日行动”开展以来)
+_OPENS = re.compile(r"^(?:[^,。;“]{0,12}“[^”]{1,24}”[^,。;]{0,6}?|[^,。;]{0,4}?)(?:起|以来|开始|启动|上线|铺开|打响|至今(?!年))")  # (1月10日“春雷行动”启动以来, 6月25日夏季治安打击整治“百日行动”开展以来, 5月20日至今)
+# from the day of publication to a date (即日起至12月31日)
+_FROM_TODAY = re.compile(r"即日起\s*(?:至|到)\s*$")
 # (the subject may come first: 4月14日,肇庆市公安局召开新闻发布会,通报…)
 _REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
                         r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
@@ -697,8 +699,9 @@ def settle(m: "Mention") -> "Mention":
 def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]):
     """The date expression of the activity's sentence, resolved against the publication date.
 
-    A day or a range (11月6日至26日, 从10月8日起至明年3月底) gives start and end; a date followed by
-    起/以来/启动, or by a duration (为期两个月), gives the start only, one followed by 收官/结束 the end only.
+    A day or a range (11月6日至26日, 从10月8日起至明年3月底, 即日起至12月31日) gives start and end; a date
+    followed by 起/以来/启动/至今, or by a duration (为期两个月), gives the start only, one followed by
+    收官/结束 the end only.
     """
     s, e = sentence
     chunk = text[s:e]
@@ -744,6 +747,9 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
             # own (今年以来, 近日) or the date only names a day (6月26日是国际禁毒日。)
             return dates_near(text, (lead.start(), s), lead.start(), published)
         return None, None
+    if published and _FROM_TODAY.search(chunk, max(0, best.start() - 8), best.start()):
+        # (自)即日起至12月31日: from the day the notice is published to the day given
+        return published, resolve(best.group("y1"), best.group("m1"), best.group("d1"), published, after=published)
     start = _Day(best.group("y1"), best.group("m1"), best.group("d1"), published)
     after = chunk[best.end():best.end() + 24]
     if best.group("next"):
