@@ -673,7 +673,7 @@ def _dates_agree(a: Mention, b: Mention) -> bool:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[“”\"'‘’《》\s]|活动$|行动$", "", name)
+    return _NORM_DROP.sub("", name)
 
 
 class _Day:
@@ -696,6 +696,13 @@ def settle(m: "Mention") -> "Mention":
     return m
 
 
+# (patterns the date and name helpers apply to every mention, compiled once)
+_NORM_DROP = re.compile(r"[“”\"'‘’《》\s]|活动$|行动$")
+_DAY_PART = re.compile(r"[上下]午|晚|凌晨|当天|,|起")
+_AS_OF = re.compile(r"(?:截至|截止到?|截止至)$")
+_SAME_DAY = re.compile(r"当天|当日|同日|同一天")
+
+
 def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]):
     """The date expression of the activity's sentence, resolved against the publication date.
 
@@ -710,9 +717,9 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
         if not m.group("m1") and not m.group("y1"):
             # a bare day (10日,) counts only as a clause-initial time: 10日,丹东市公安局…
             after_day = chunk[m.end("d1") + 1:m.end("d1") + 3] or ","
-            if (m.start() and chunk[m.start() - 1] not in ",,。 ") or not re.match(r"[上下]午|晚|凌晨|当天|,|起", after_day):
+            if (m.start() and chunk[m.start() - 1] not in ",,。 ") or not _DAY_PART.match(after_day):
                 continue
-        if _is_dateline(chunk, m) or re.search(r"(?:截至|截止到?|截止至)$", chunk[max(0, m.start() - 3):m.start()]):
+        if _is_dateline(chunk, m) or _AS_OF.search(chunk[max(0, m.start() - 3):m.start()]):
             continue  # 截至10月31日 is when the figures were counted, not a date of the activity
         if _REPORTING.match(chunk, m.end()):
             continue  # 9月11日,记者从省公安厅获悉: the day it was reported
@@ -737,7 +744,7 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
             day = festival_day(festival.group(1), published)  # 除夕安保 in a story of 2011-02-03: 2011-02-02
             if day:
                 return day, day
-        if re.search(r"当天|当日|同日|同一天", chunk):
+        if _SAME_DAY.search(chunk):
             prev = _previous_day(text, s, published)  # 当天下午 … : the day just named
             return prev, prev
         lead = _LEAD_DATE.search(text, max(0, s - 40), s)

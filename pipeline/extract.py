@@ -110,10 +110,13 @@ def title_end_of(c: Cleaned, head: Optional[str]) -> int:
     return i if i < len(c.view.index) else 0
 
 
+_QUOTES = re.compile(r"[“”\"「」『』‘’]")
+
+
 def _display_name(c: Cleaned, m: Mention) -> str:
     """The name in the article's own characters, without the quotes inside it."""
     raw = c.view.stored_span(*m.name_span)
-    return re.sub(r"[“”\"「」『』‘’]", "", raw)
+    return _QUOTES.sub("", raw)
 
 
 def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[Optional[str]],

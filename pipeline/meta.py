@@ -382,11 +382,14 @@ def _short(name: str) -> set[str]:
     return out
 
 
+_NATIONWIDE = re.compile(r"全国(?:公安|各地)|各地公安")
+
+
 def _national_score(text: str, lead_end: int) -> float:
     lead = text[:lead_end]
-    if "公安部" not in lead and not re.search(r"全国(?:公安|各地)|各地公安", lead):
+    if "公安部" not in lead and not _NATIONWIDE.search(lead):
         return 0.0
-    return 2.0 * lead.count("公安部") + 3.0 * len(re.findall(r"全国(?:公安|各地)|各地公安", lead)) + lead.count("全国")
+    return 2.0 * lead.count("公安部") + 3.0 * len(_NATIONWIDE.findall(lead)) + lead.count("全国")
 
 
 def _agency_generic(text: str) -> Optional[str]:

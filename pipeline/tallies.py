@@ -68,6 +68,12 @@ def _unit_at_end(units: tuple[str, ...]) -> re.Pattern:
 _ANY_DIGIT = re.compile(r"\d|[一二两三四五六七八九十]")
 
 
+_PART_OPENING = re.compile(r"其中|包括")
+_CLAUSE_STOP = re.compile(r"[,;]")
+_AFTER_COMMA = re.compile(r"(?<=,)")
+_NEWLINE = re.compile(r"\n")
+
+
 def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None,
                      openings: tuple[re.Pattern, ...] = (), police_unit: Optional[re.Pattern] = None,
                      verbs: Optional[re.Pattern] = None) -> list[tuple[int, int]]:
@@ -114,7 +120,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
             end += len(cl)
         return end
 
-    for m in re.finditer(r"其中|包括", text):
+    for m in _PART_OPENING.finditer(text):
         s = m.start()
         if s > 0 and text[s - 1] == "(":
             close = _closing(text, s - 1)
@@ -122,7 +128,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
             continue
         e = sentences.around(m.end())[1]
         rest = text[m.end():e]
-        first_stop = re.search(r"[,;]", rest.lstrip(",: "))
+        first_stop = _CLAUSE_STOP.search(rest.lstrip(",: "))
         body_rest = rest.lstrip(",: ")
         clause = body_rest[: first_stop.start() if first_stop else len(body_rest)]
         if "、" in clause and (unit_re is None or unit_re.search(clause[: clause.rindex("、")])):
@@ -131,12 +137,12 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
             first = unit_re.search(text[m.end():list_end]) if unit_re else None
             if first and first_stop:
                 # …违法停车5300余起,其他交通违法行为七万余起: the list's last part after a comma
-                list_end = same_unit_run(list_end, re.split(r"(?<=,)", text[list_end:e]), first.group(1))
+                list_end = same_unit_run(list_end, _AFTER_COMMA.split(text[list_end:e]), first.group(1))
             scopes.append((s, list_end))
             continue
         if not rest.startswith((",", ":")) and unit_re:
             # 其中醉驾62起,刑事拘留62人: the parts go on while they count in the first part's unit
-            clauses = re.split(r"(?<=,)", rest)
+            clauses = _AFTER_COMMA.split(rest)
             first = unit_re.search(clauses[0])
             if first:
                 totals = tuple(u.group(1) for u in unit_re.finditer(text, sentences.around(s)[0], s))
@@ -513,7 +519,7 @@ def _head_noun(right_item: str, noun_end: re.Pattern) -> tuple[str, str, Optiona
 
 
 def _paragraph_index(text: str):
-    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def para(pos: int) -> int:
         return bisect.bisect_right(starts, pos) - 1
