@@ -17,7 +17,7 @@ from .activities import Mention, find_activities, keep_reported, settle
 from .clean import Cleaned, clean, html_to_text
 from .links import back_to_headline, by_kind, owners_of
 from .meta import published as find_published
-from .meta import region_and_agency, source, title
+from .meta import region_and_agency, source, title, without_site
 from .models import Activity, Article, Metric, RawDoc, Region
 from .rules import Rules
 from .segment import Tokens, doc, tokens
@@ -47,8 +47,10 @@ def stored_text(raw: RawDoc) -> str:
     text, meta = html_to_text(raw.text)
     head = meta.get("html_title")
     if head:
-        head = re.split(r"\s*[_|–—]\s*|\s+-\s+", head)[0].strip()  # drop the site name: 标题_郴州新闻网
-    if head and head not in text[:300]:
+        head = head.strip()
+        head = head[slice(*without_site(head))].strip()  # drop the site name: 标题_郴州新闻网, 某某县人民政府_标题
+    if head and not any(line.strip() == head for line in text[:300].splitlines()):
+        # (a headline already on the page is a line of its own; a sentence of the body may hold its words)
         text = head + "\n" + text
     pub = meta.get("article:published_time") or meta.get("pubdate") or meta.get("publishdate")
     if pub:

@@ -128,11 +128,21 @@ _TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（
 
 
 # the site a saved page's headline carries after it (…开展夏季治安整治_某某县人民政府, … - 平安某某网, …通报-澧县人民政府)
-_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s|[-|–—])[^_|。,\-–—]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台)\s*$")
+# (after an underscore, whatever follows: 标题_常德警事, 标题_栏目_站点)
+_SITE_SUFFIX = re.compile(r"\s*(?:_[^。,]{2,40}|(?:\s[-|–—]\s|[-|–—])[^_|。,\-–—]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台))\s*$")
 
 
 # …and before it (某某县人民政府_…开展夏季治安整治)
 _SITE_PREFIX = re.compile(r"^[^_|。,]{2,20}?(?:网|网站|政府|门户|在线|频道|之窗|官网|平台)\s*(?:_|\s[-|–—]\s)\s*")
+
+
+def without_site(line: str) -> tuple[int, int]:
+    """The span of a headline line without the site name a saved page writes before or after it
+    (某某县人民政府_…, …_某某县人民政府, … - 平安某某网, …-澧县人民政府)."""
+    lead = _SITE_PREFIX.match(line)
+    start = lead.end() if lead and len(line) - lead.end() >= 5 else 0
+    site = _SITE_SUFFIX.search(line, start)
+    return start, (site.start() if site else len(line))
 
 
 def title(c: Cleaned) -> Optional[str]:
@@ -150,10 +160,8 @@ def title(c: Cleaned) -> Optional[str]:
         if not line or ls.removed(i) or not (5 <= len(line) <= 60) or _TITLE_BAD.search(line):
             continue
         off = c.body.index(line, s)
-        site = _SITE_SUFFIX.search(line)
-        lead = _SITE_PREFIX.match(line)
-        start = lead.end() if lead and len(line) - lead.end() >= 5 else 0
-        return c.view.stored_span(off + start, off + (site.start() if site else len(line)))
+        start, end = without_site(line)
+        return c.view.stored_span(off + start, off + end)
     for i, (s, e) in enumerate(ls.spans):
         m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
         if m:

@@ -321,6 +321,12 @@ def test_a_saved_pages_site_name_after_the_headline_is_no_part_of_it(rules):
     for page in ("澧县人民政府_澧县公安局开展反诈宣传", "平安澧县网 - 澧县公安局开展反诈宣传"):
         art = analyse(raw(page + "\n发布日期:2023-05-03\n5月2日,澧县公安局开展反诈宣传,发放资料300份。"), rules).article
         assert art.title == "澧县公安局开展反诈宣传", page
+    # a page's <title> goes the same way, before or after, whether the body has the headline or not
+    for page in ("<title>澧县人民政府_澧县公安局开展反诈宣传</title><h2>澧县公安局开展反诈宣传</h2>",
+                 "<title>澧县人民政府_澧县公安局开展反诈宣传</title>", "<title>澧县公安局开展反诈宣传_常德警事</title>"):
+        art = analyse(raw(f"<html><head>{page}</head><body><p>发布日期:2023-05-03</p>"
+                          "<p>5月2日,澧县公安局开展反诈宣传,发放资料300份。</p></body></html>", html=True), rules).article
+        assert art.title == "澧县公安局开展反诈宣传", page
     # the site written after a bare hyphen (…通报-澧县人民政府) goes too
     art = analyse(raw("澧县公安局2020年第一季度打击战果通报-澧县人民政府\n发布日期:2020-04-08\n第一季度,澧县公安局共接处警4860起。"), rules).article
     assert art.title == "澧县公安局2020年第一季度打击战果通报"
