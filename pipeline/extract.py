@@ -77,9 +77,12 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
         owners = back_to_headline(c.body, positions, owners, mentions, title_end)
         return by_kind(c.body, positions, owners, mentions, sentences, rules.activities.clause_kind_res)
 
-    mentions = [settle(m) for m in keep_reported(mentions, set(links(mentions)), title_end)]
+    first = links(mentions)
+    kept = [settle(m) for m in keep_reported(mentions, set(first), title_end)]
+    # (links read the mentions and change none: when every one is kept, in order, they stand as found)
+    activity_of = first if len(kept) == len(mentions) and all(a is b for a, b in zip(kept, mentions)) else links(kept)
+    mentions = kept
     names = [_display_name(c, m) for m in mentions]
-    activity_of = links(mentions)
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of], title_end)
     acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
     article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
