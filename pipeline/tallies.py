@@ -33,6 +33,7 @@ _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _DIGIT = re.compile(r"\d")
 _PARTICLES = re.compile(r"[的共都均已]*")
 _NOTHING_AFTER = re.compile(r"[,。;、()\n]|$")
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
 _BULLETS = re.compile(r"[\s■□●○◆◇▲△★☆•·\-*>]*")
 
 
@@ -301,6 +302,9 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     plan_opening, plan_word, future = language.plan_opening.re, cues.plan_word.re, language.future.re
     scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
+    if "《" in body:  # a verb inside a title (发放《冬季出行安全提示》3000余份) is a word of the name, not the clause's
+        titles = [m.span() for m in _BOOK_TITLE.finditer(body)]
+        verb_spans = [v for v in verb_spans if not any(a < v[0] < b for a, b in titles)]
     verb_starts = [a for a, _ in verb_spans]
     verb_ends = [b for _, b in verb_spans]
     findings: list[Finding] = []
@@ -457,6 +461,8 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             f.category, f.rule = rule.category, rule.id
         f.breakdown = in_scope is not None
         ev_start = left_start if left_start < q.start else q.start
+        if ev_start == q.start and body[q.start - 1:q.start] == "》" and (t := body.rfind("《", cs, q.start)) >= 0:
+            ev_start = items.around(t)[0]  # 发放《冬季出行安全提示》3000余份: the evidence names what was handed out
         if resp is not None:
             ev_start = cs  # 出动警力、警车分别为320人次、86辆次: the evidence names what each count is of
         f.evidence = (ev_start, min(q.end + len(right) + skipped, clause_end))
