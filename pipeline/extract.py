@@ -15,7 +15,7 @@ import re
 
 from .activities import Mention, find_activities, keep_reported, settle
 from .clean import Cleaned, clean, html_to_text
-from .links import back_to_headline, by_kind, owners_of
+from .links import back_to_headline, beyond_the_day, by_kind, owners_of
 from .meta import published as find_published
 from .meta import region_and_agency, source, title, without_site
 from .models import Activity, Article, Metric, RawDoc, Region
@@ -75,7 +75,9 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     def links(mentions: list[Mention]) -> list[Optional[int]]:
         owners = owners_of(c.body, positions, mentions, sentences)
         owners = back_to_headline(c.body, positions, owners, mentions, title_end)
-        return by_kind(c.body, positions, owners, mentions, sentences, rules.activities.clause_kind_res)
+        owners = by_kind(c.body, positions, owners, mentions, sentences, rules.activities.clause_kind_res)
+        return beyond_the_day(c.body, positions, owners, mentions, rules.activities.cues.longer_period.re,
+                              rules.activities.type_res)
 
     first = links(mentions)
     kept = [settle(m) for m in keep_reported(mentions, set(first), title_end)]

@@ -5,7 +5,8 @@ position each is named at). The default is the activity named last before the ta
 exceptions are wordings of the language: a phrase whose head comes after the figures, a
 sentence that points back (大会上, 活动现场, …在会场; a bare 期间 to the campaign that spans a
 period), a paragraph that returns to the headline's campaign, and events named together in one
-sentence (…返还暨…宣传活动), which take the figures whose own clause names their kind. A sentence
+sentence (…返还暨…宣传活动), which take the figures whose own clause names their kind; a paragraph
+that opens with a year or 今年以来 after a one-day event tells no figures of the event. A sentence
 that points back carries its activity to the next ones of its paragraph that name none.
 """
 from __future__ import annotations
@@ -101,6 +102,35 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
             o = headline
         out.append(o)
     return out
+
+
+def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention],
+                   longer_period: re.Pattern, type_res: tuple) -> list[Optional[int]]:
+    """A paragraph that opens with a stretch of time longer than a day (今年以来, 据悉,2024年…) and
+    names no activity before its figures tells the bureau's work over that stretch: after a one-day
+    event (6月26日…禁毒宣传活动 / 今年以来,…共破获毒品案件23起) its figures are no part of the event,
+    unless their clause names the event's kind (今年以来,该局已累计举办警营开放日活动8场), or names no
+    kind and follows such a figure in its sentence (…8场,接待群众1500余人次)."""
+    clauses = Marks(body, _CLAUSE_END)
+    out: list[Optional[int]] = []
+    last: Optional[tuple[int, bool]] = None  # (sentence start, kept) of the figure before
+    for p, o in zip(positions, owners):
+        if o is not None:
+            para = body.rfind("\n", 0, p) + 1
+            day = settle(mentions[o])
+            if (day.start is not None and day.start == day.end and longer_period.match(body, para)
+                    and not _named_in(mentions, para, p)):
+                cs, ce = clauses.around(p)
+                sentence = max(body.rfind(ch, 0, p) for ch in _SENTENCE_ENDS) + 1
+                kinds = {t for t, rx in type_res if rx.search(body, cs, ce)}
+                keep = day.type in kinds or (not kinds and last is not None and last == (sentence, True))
+                last = (sentence, keep)
+                o = o if keep else None
+        out.append(o)
+    return out
+
+
+_SENTENCE_ENDS = "。!?;\n"
 
 
 _CLAUSE_END = "。!?;\n,"

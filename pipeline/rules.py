@@ -241,6 +241,7 @@ class ActivityCues(BaseModel):
     patrol_head: Cue
     advisory: Cue
     holiday: Cue
+    longer_period: Cue
 
 
 class ActivityRules(BaseModel):
