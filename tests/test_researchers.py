@@ -93,13 +93,14 @@ HAND_VIOLATIONS = [
     ("2024", "410328", "洛宁县", 786, 9),   # 2023's year in figures; 较去年增加102起 is a change, no tally
     ("2024", "230113", "双城区", 470, 10),   # an undated campaign: the publication year
     ("2024", "360781", "瑞金市", 380, 12),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "140581", "高平市", 210, 13),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 14),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 15),
+    ("2024", "420583", "枝江市", 326, 13),    # 春运 duty; 其中客车超员12起 a breakdown; 劝返…车辆45辆 people turned back
+    ("2024", "140581", "高平市", 210, 14),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "430281", "醴陵市", 59, 15),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 16),
     ("2024", "431026", "汝城县", 444, 11),    # 32 (劝导纠正不戴头盔行为 in a traffic talk) + 412 in a winter campaign, 其中 17 + 4 + 23 a breakdown
-    ("2024", "411381", "邓州市", 29, 16),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 17),   # 查处违规燃放行为23起 in a joint inspection
-    ("2024", "430528", "新宁县", 23, 17),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
+    ("2024", "411381", "邓州市", 29, 17),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 18),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430528", "新宁县", 23, 18),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
