@@ -278,7 +278,7 @@ def _build_lexicon(rules: TallyRules) -> re.Pattern:
     # atomic: a verb the lookahead rules out (检查 in 检查点位) does not give way to a shorter one (检);
     # the leading class of first characters keeps the scan fast (an atomic group hides them from re)
     first = re.escape("".join(sorted({a[0] for a in alts if a})))
-    return re.compile(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏处租]|入境)")
+    return re.compile(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏租]|处(?![罚置理])|入境)")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:
@@ -433,9 +433,13 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             verb, verb_dist = after_verb, 0
         f.verb, f.noun = verb, (right or left)
         rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows, index)
-        if rule is None and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
-            # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it
-            rule, how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
+        if (rule is None or (rule.verb is None and rule.category == "participants" and how != "noun after")) and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
+            # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it;
+            # and a noun of the list the verb goes with outranks a last noun read as an audience
+            # (帮助群众找回走失老人、儿童26名: people reunited, not an audience of 儿童)
+            whole, whole_how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
+            if rule is None or (whole is not None and whole.verb is not None and whole.noun is not None):
+                rule, how = whole, whole_how
         if (right and len(right) <= 4 and after_verb and _bare(left, total_lead)
                 and (rule is None or _unknown_noun(right, rule, how))):
             # a short noun no rule knows, then its verb (上千名新生参加活动): the verb after it decides
