@@ -82,23 +82,28 @@ class Gazetteer:
                     if county.startswith("_"):
                         continue
                     self._add(Place("county", county, kv["_admin_code"], prov, city, county), _aliases(county, kv.get("_alias")))
-        for name, old_code, new_code in updates:
-            self._recode(name, old_code, new_code)
+        for name, old_code, new_code, *table_name in updates:
+            self._recode(name, old_code, new_code, *table_name)
         self.prefixes = {n[:i] for n in self.by_name for i in range(1, len(n) + 1)}
 
-    def _recode(self, name: str, old_code: str, new_code: str) -> None:
+    def _recode(self, name: str, old_code: str, new_code: str, table_name: Optional[str] = None) -> None:
         """Give a place the code GB/T 2260 gave it when it changed (JioNLP's table has the new
-        name under the old code: 监利市 421023 for 421088). Only when the table still says old_code."""
+        name under the old code: 监利市 421023 for 421088), and its official name when the table's
+        is another (凤翔市 610322 for 凤翔区 610305). Only when the table still says old_code."""
         was = self.by_code.get(old_code)
-        if was is None or was.name != name:
+        if was is None or was.name != (table_name or name):
             return
-        now = Place(was.level, was.name, new_code, was.province, was.city, was.county)
+        county = name if was.level == "county" else was.county
+        city = name if was.level == "city" else was.city
+        now = Place(was.level, name, new_code, was.province, city, county)
         del self.by_code[old_code]
         self.by_code[new_code] = now
         for places in self.by_name.values():
             for i, p in enumerate(places):
                 if p is was:
                     places[i] = now
+        if name != was.name and now not in self.by_name.setdefault(name, []):
+            self.by_name[name].append(now)
 
     def _add(self, place: Place, names: set[str]) -> None:
         self.by_code[place.adcode] = place

@@ -371,13 +371,15 @@ class MetadataRules(BaseModel):
     @classmethod
     def _codes(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for name, codes in v.items():
-            if len(codes) != 2 or not all(re.fullmatch(r"\d{6}", c) for c in codes):
-                raise ValueError(f"adcode_updates: {name}: give [old code, new code], six digits each")
+            if len(codes) not in (2, 3) or not all(re.fullmatch(r"\d{6}", c) for c in codes[:2]):
+                raise ValueError(f"adcode_updates: {name}: give [old code, new code] (six digits each), "
+                                 "and the table's name third when it is not the official one")
         return v
 
     @cached_property
-    def updates(self) -> tuple[tuple[str, str, str], ...]:
-        return tuple(sorted((name, old, new) for name, (old, new) in self.adcode_updates.items()))
+    def updates(self) -> tuple[tuple[str, ...], ...]:
+        """(official name, old code, new code[, the name JioNLP's table gives it])."""
+        return tuple(sorted((name, *codes) for name, codes in self.adcode_updates.items()))
 
 
 class Rules(BaseModel):

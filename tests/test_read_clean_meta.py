@@ -404,6 +404,9 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     art = analyse(raw("标题\n2022-03-15 来源:三明日报\n沙县区公安局为群众办理居民身份证920张。"), rules).article
     assert (art.region.adcode, art.region.county, art.agency) == ("350405", "沙县区", "三明市公安局沙县分局")
     assert analyse(raw("标题\n2023-07-20 来源:监利日报\n监利市公安局查获违法捕捞船只12艘。"), rules).article.region.adcode == "421088"
+    # …and its official name when the table gives it another (凤翔市 610322 is 宝鸡市凤翔区 610305)
+    art = analyse(raw("标题\n来源:宝鸡市公安局凤翔分局 时间:2023-07-03\n7月1日以来,宝鸡市公安局凤翔分局开展夏季治安打击整治,共破获案件36起。"), rules).article
+    assert (art.region.adcode, art.region.county, art.region.city, art.agency) == ("610305", "凤翔区", "宝鸡市", "宝鸡市公安局凤翔分局")
     # a zone's branch (高新分局) has no county of its own: the city is its region, the branch its agency
     art = analyse(raw("标题\n2024-09-20 来源:西安市公安局高新分局\n9月19日,西安市公安局高新分局开展宣传活动,发放宣传资料3000余份。"), rules).article
     assert (art.agency, art.region.level, art.region.adcode) == ("西安市公安局高新分局", "city", "610100")
