@@ -70,18 +70,20 @@ HAND_VIOLATIONS = [
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "433122", "泸溪县", 5260, 2),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
     ("2023", "411681", "项城市", 3260, 3),   # 其中违停1480起 is a breakdown; 记分2360分 is no count of violations
-    ("2023", "451102", "八步区", 2783, 4),   # 2365 + 418 helmet and seat-belt violations
-    ("2023", "330881", "江山市", 1860, 5),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
-    ("2023", "340881", "桐城市", 1200, 6),   # 23+6+41+87 are a breakdown
-    ("2023", "500101", "万州区", 900, 7),    # 680 + 220余 (劝导…违法载人220余起 are violations)
-    ("2023", "430482", "常宁市", 523, 8),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
-    ("2023", "430581", "武冈市", 420, 9),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
-    ("2023", "520328", "湄潭县", 128, 10),   # 其中醉驾21起 is a breakdown
-    ("2023", "330726", "浦江县", 86, 11),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
-    ("2023", "430624", "湘阴县", 73, 12),
-    ("2023", "320723", "灌云县", 68, 13),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
-    ("2023", "430726", "石门县", 59, 14),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
-    ("2023", "320117", "溧水区", 13, 15),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "360704", "赣县区", 3260, 3),   # ties with 项城: 查纠不戴安全头盔、不系安全带等违法行为 in a .jsonl line; 曝光典型案例15起 are other
+    ("2023", "451102", "八步区", 2783, 5),   # 2365 + 418 helmet and seat-belt violations
+    ("2023", "330881", "江山市", 1860, 6),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
+    ("2023", "340881", "桐城市", 1200, 7),   # 23+6+41+87 are a breakdown
+    ("2023", "500101", "万州区", 900, 8),    # 680 + 220余 (劝导…违法载人220余起 are violations)
+    ("2023", "430482", "常宁市", 523, 9),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
+    ("2023", "430581", "武冈市", 420, 10),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
+    ("2023", "520328", "湄潭县", 128, 11),   # 其中醉驾21起 is a breakdown
+    ("2023", "330726", "浦江县", 86, 12),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
+    ("2023", "430624", "湘阴县", 73, 13),
+    ("2023", "320723", "灌云县", 68, 14),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
+    ("2023", "430726", "石门县", 59, 15),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "341221", "临泉县", 41, 16),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
+    ("2023", "320117", "溧水区", 13, 17),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
@@ -152,7 +154,7 @@ def test_export_csv_and_partitioned_parquet(db, tmp_path):
     con = duckdb.connect()
     rows = con.execute(f"SELECT province, year, sum(value) FROM read_parquet('{tmp_path}/pq/tallies_comparable/*/*/*.parquet', hive_partitioning=true) "
                        "WHERE category = 'violations' AND province = '安徽省' GROUP BY ALL ORDER BY year").fetchall()
-    assert rows == [("安徽省", 2021, 1036.0), ("安徽省", 2023, 1200.0), ("安徽省", 2024, 12036.0)]
+    assert rows == [("安徽省", 2021, 1036.0), ("安徽省", 2023, 1241.0), ("安徽省", 2024, 12036.0)]  # 2023: 桐城 1200 + 临泉 41
     r = run("export", "--db", db, "--format", "csv", "--table", "tallies", "--out", tmp_path / "csv")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "tallies.csv").read_text(encoding="utf-8"))))
     con = duckdb.connect(str(db), read_only=True)
