@@ -450,18 +450,22 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
         after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
-        elliptic = weak and not right and (_bare(left, total_lead) or not after_verb_noun.strip(" 了共累计合总达全部当场已"))
+        # (其余8条: the rest of a count just told, of its kind)
+        elliptic = weak and not right and (_bare(left, total_lead) or not after_verb_noun.strip(" 了共累计合总达全部当场已其余"))
         if inherited and weak and (elliptic or in_scope):
             f.category, f.rule = inherited, "inherit.same_unit"
         elif rule is None:
             f.reason = "no rule matched" + (f" (verb {verb!r}, noun {(right or left)[-8:]!r})" if verb or right or left else "")
             prev_end_in_item[is_] = q.end
             continue
-        elif how != "verb after" and _unknown_noun(right, rule, how):
-            f.reason = f"counted noun {right!r} has no rule"
-            prev_end_in_item[is_] = q.end
-            continue
         else:
+            if how != "verb after" and _unknown_noun(right, rule, how):
+                rule = _head_after_clause(rules, q.unit, verb, verb_dist, left, right, right_item, follows, index, verbs)
+                if rule is None:
+                    f.reason = f"counted noun {right!r} has no rule"
+                    prev_end_in_item[is_] = q.end
+                    continue
+                right = right_item.rstrip()  # (the evidence runs to the head noun)
             f.category, f.rule = rule.category, rule.id
         f.breakdown = in_scope is not None
         ev_start = left_start if left_start < q.start else q.start
@@ -475,6 +479,19 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     return findings
 
 
+
+
+def _head_after_clause(rules: TallyRules, unit: str, verb: str, verb_dist: int, left: str, right: str, item: str,
+                       follows: bool, index: _ByVerb, verbs: re.Pattern) -> Optional[TallyRule]:
+    """When the counted noun was cut short by words of a clause that describes it (12起处置不到位问题:
+    the noun stops at 处置不), the head noun at the end of the item (问题) may name the tally: the rule
+    that knows it, after the count, else None. Not when a verb follows the cut: the item is then a
+    clause of its own (深入12个乡镇开展宣传: the places gone into)."""
+    item = item.strip()
+    if len(item) <= len(right) + 1 or not _HAN.search(item[-2:]) or verbs.search(item, len(right)) is not None:
+        return None
+    rule, how = categorize(rules, unit, verb, verb_dist, left.strip(), item, follows, index)
+    return rule if rule is not None and how == "noun after" and not _unknown_noun(item, rule, how) else None
 
 
 def _bare(left: str, total_lead: re.Pattern) -> bool:

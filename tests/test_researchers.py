@@ -35,6 +35,7 @@ HAND_VIOLATIONS = [
     ("2008", "130826", "丰宁满族自治县", 4862, 1),  # 其中 1240 + 86 + 153 are a breakdown; 丰宁县 is its short name
     ("2009", "320381", "新沂市", 56000, 1),   # 5.6万余起 in a year's 严打 summary
     ("2009", "411423", "宁陵县", 1268, 2),   # written in full-width digits; 其中超载210起、无证驾驶86起 are a breakdown
+    ("2012", "340828", "岳西县", 23000, 1),  # 二万三千余起 in Chinese numerals, a year's 严打 under 一是/二是/三是
     ("2014", "360481", "瑞昌市", 2400, 1),   # 劝导纠正农村交通违法行为2400余起 at rural posts
     ("2014", "410622", "淇县", 326, 2),       # 9 + 4 + 187 + 126 after 其中 are a breakdown
     ("2015", "331181", "龙泉市", 640, 1),
@@ -154,7 +155,7 @@ def test_export_csv_and_partitioned_parquet(db, tmp_path):
     con = duckdb.connect()
     rows = con.execute(f"SELECT province, year, sum(value) FROM read_parquet('{tmp_path}/pq/tallies_comparable/*/*/*.parquet', hive_partitioning=true) "
                        "WHERE category = 'violations' AND province = '安徽省' GROUP BY ALL ORDER BY year").fetchall()
-    assert rows == [("安徽省", 2021, 1036.0), ("安徽省", 2023, 1241.0), ("安徽省", 2024, 12036.0)]  # 2023: 桐城 1200 + 临泉 41
+    assert rows == [("安徽省", 2012, 23000.0), ("安徽省", 2021, 1036.0), ("安徽省", 2023, 1241.0), ("安徽省", 2024, 12036.0)]  # 2012: 岳西; 2023: 桐城 1200 + 临泉 41
     r = run("export", "--db", db, "--format", "csv", "--table", "tallies", "--out", tmp_path / "csv")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "tallies.csv").read_text(encoding="utf-8"))))
     con = duckdb.connect(str(db), read_only=True)
