@@ -607,6 +607,10 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
                 same.quoted, same.in_title = a.quoted or same.quoted, False
                 same.bracketed = False
                 same.type = a.type
+            elif same.quoted and not a.quoted and len(a.name) > len(same.name) and a.name.startswith(same.name):
+                # the body writes the quoted name out with its head (“夏夜治安巡查” / 夏夜治安巡查宣防集中统一行动):
+                # the head says what kind of work it is
+                same.type = a.type
             if (not same.start and not same.end) or (same.launched and a.start and a.end and not a.launched):
                 # (a span given later beats the day of a launch: 7月1日,召开…动员部署会,7月2日至20日,…开展…)
                 same.start, same.end, same.launched = a.start, a.end, a.launched
