@@ -42,28 +42,35 @@ class Analysis:
 
 def stored_text(raw: RawDoc) -> str:
     """The text offsets point into: the file's text, or the visible text of an HTML page."""
+    return page(raw)[0]
+
+
+def page(raw: RawDoc) -> tuple[str, Optional[str]]:
+    """The stored text, and for an HTML page whose <title> (without the site name) is a line of
+    the page, that headline: a menu or crumbs may stand above it (else None)."""
     if not raw.is_html:
-        return raw.text.replace("\r\n", "\n").replace("\r", "\n")
+        return raw.text.replace("\r\n", "\n").replace("\r", "\n"), None
     text, meta = html_to_text(raw.text)
     head = meta.get("html_title")
     if head:
         head = head.strip()
         head = head[slice(*without_site(head))].strip()  # drop the site name: 标题_郴州新闻网, 某某县人民政府_标题
-    if head and not any(line.strip() == head for line in text[:300].splitlines()):
+    on_page = bool(head) and any(line.strip() == head for line in text[:300].splitlines())
+    if head and not on_page:
         # (a headline already on the page is a line of its own; a sentence of the body may hold its words)
         text = head + "\n" + text
     pub = meta.get("article:published_time") or meta.get("pubdate") or meta.get("publishdate")
     if pub:
         text = f"发布时间:{pub}\n" + text
-    return text
+    return text, (head if on_page else None)
 
 
 def analyse(raw: RawDoc, rules: Rules) -> Analysis:
-    stored = stored_text(raw)
+    stored, page_head = page(raw)
     c = clean(stored, rules.boilerplate)
     toks = tokens(c.body, rules.userdict)
     pub = find_published(c, raw.published)
-    head = title(c)
+    head = title(c, page_head)
     guess = region_and_agency(c, rules.metadata, toks.starts, toks.texts)
     findings = find_tallies(c.body, rules.tallies, rules.language.cues)
     tallies = [f for f in findings if f.is_tally]

@@ -145,8 +145,10 @@ def without_site(line: str) -> tuple[int, int]:
     return start, (site.start() if site else len(line))
 
 
-def title(c: Cleaned) -> Optional[str]:
-    """The headline: the first headline-like line of the page header, before the body.
+def title(c: Cleaned, page_head: Optional[str] = None) -> Optional[str]:
+    """The headline: the line of the page header that the page's <title> gives (`page_head`,
+    without its site name: a menu or a crumb may stand above it), else the first headline-like
+    line of the page header, before the body.
 
     Crumbs, date lines, bylines, forum handles (@ME:) and photo captions (▲…) are furniture, and
     so is the site name a saved page writes after it (_某某县人民政府, - 平安某某网);
@@ -154,6 +156,12 @@ def title(c: Cleaned) -> Optional[str]:
     @ (@益阳人 这场警营开放日 你来了吗?). "【原标题】" names the title when nothing else does.
     """
     ls = _lines(c)
+    if page_head:
+        for i in range(0, ls.body_start):
+            s, e = ls.spans[i]
+            if (c.body[s:e].strip() and not ls.removed(i) and 5 <= len(page_head) <= 60
+                    and c.view.stored_span(s, e).strip() == page_head):
+                return page_head
     for i in range(0, ls.body_start):
         s, e = ls.spans[i]
         line = c.body[s:e].strip()

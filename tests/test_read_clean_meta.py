@@ -327,6 +327,16 @@ def test_a_saved_pages_site_name_after_the_headline_is_no_part_of_it(rules):
         art = analyse(raw(f"<html><head>{page}</head><body><p>发布日期:2023-05-03</p>"
                           "<p>5月2日,澧县公安局开展反诈宣传,发放资料300份。</p></body></html>", html=True), rules).article
         assert art.title == "澧县公安局开展反诈宣传", page
+    # a menu's links run together above the headline (首页走进澧县政务公开): the line the <title> gives is the headline
+    art = analyse(raw("<html><head><title>澧县公安局：多措并举护航高考_澧县人民政府</title></head><body>"
+                      "<div id='nav'><a>首页</a><a>走进澧县</a><a>政务公开</a></div><h1>澧县公安局：多措并举护航高考</h1>"
+                      "<span>发布日期：2024-06-09</span><p>6月7日至8日，澧县公安局共投入警力280人次。</p></body></html>", html=True), rules).article
+    assert art.title == "澧县公安局：多措并举护航高考"
+    # …but a <title> that is no line of the page (新闻中心, too short for a headline) gives way to the page's headline
+    art = analyse(raw("<html><head><title>新闻中心</title></head><body><p>当前位置：首页 &gt;&gt; 公安动态</p>"
+                      "<p><b>石门警方开展“夏夜行动” 抓获违法人员18名</b></p><p>2023年7月21日 10:22 来源：石门县公安局</p>"
+                      "<p>7月20日晚，石门县公安局开展集中清查，抓获违法人员18名。</p></body></html>", html=True), rules).article
+    assert art.title == "石门警方开展“夏夜行动” 抓获违法人员18名"
     # the site written after a bare hyphen (…通报-澧县人民政府) goes too
     art = analyse(raw("澧县公安局2020年第一季度打击战果通报-澧县人民政府\n发布日期:2020-04-08\n第一季度,澧县公安局共接处警4860起。"), rules).article
     assert art.title == "澧县公安局2020年第一季度打击战果通报"
