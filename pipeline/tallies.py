@@ -278,7 +278,7 @@ def _build_lexicon(rules: TallyRules) -> re.Pattern:
     # atomic: a verb the lookahead rules out (检查 in 检查点位) does not give way to a shorter one (检);
     # the leading class of first characters keeps the scan fast (an atomic group hides them from re)
     first = re.escape("".join(sorted({a[0] for a in alts if a})))
-    return re.compile(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏租]|处(?![罚置理])|入境)")
+    return re.compile(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏租口]|处(?![罚置理])|入境)")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:
@@ -400,18 +400,33 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
         to_object = (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
                      or (listed and (_TO_OBJECT_LISTED.search(body, cs, q.start) or to_object_list == (cs, is_ - 1))))
         later = None
-        if to_object or go_into.search(left):
+        gone = None if to_object else go_into.search(left)
+        at = gone is not None and left[gone.start()] == "在"
+        if at and ((vm is not None and vm[0] >= left_start + gone.start())
+                   or getattr(categorize(rules, q.unit, "", 999, "", right.strip(), follows, index)[0], "category", None) == "units"):
+            # a verb between 在 and the count governs it (在城区设点5个); police units a bureau works
+            # through are units taking part (在全县18个派出所开设…窗口)
+            gone, at = None, False
+        if to_object or gone is not None:
             # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
             # at the head of the next one (对…的3家场所,当场责令整改)
-            later = verbs.search(right_full) or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
-                                                 if body[clause_end:clause_end + 1] == "," else None)
+            within = verbs.search(right_full)
+            later = within or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
+                               if body[clause_end:clause_end + 1] == "," else None)
             if later and cues.light_verb.re.fullmatch(later.group(0)):
                 # 对3家银行开展安全防范检查: a light verb's object names what is done
                 heavy = verbs.search(right_full, later.end())
                 # (only a check: 对347名逃犯开展集中缉捕行动 aims a manhunt at them, it catches none)
                 later = heavy if heavy and cues.check_verb.re.fullmatch(heavy.group(0)) else later
             if not to_object and not (later and cues.check_verb.re.fullmatch(later.group(0))):
-                later = None  # places gone into (深入42所学校开展安全检查) are the object of a check only
+                # places gone into or worked at (深入42所学校开展安全检查) are the object of a check only;
+                # with another verb after them in the clause they are where the work was done
+                # (在全市58所中小学校门口设置“护学岗”, 深入12个乡镇开展宣传): no tally
+                if within is not None and at:
+                    f.reason = "where the work was done (在全市58所学校门口设置…), not a tally"
+                    prev_end_in_item[is_] = q.end
+                    continue
+                later = None
         if later is not None or to_object:
             # the next item of the same 、-list is of the same object (…现金23.6万元、电动车18辆、手机9部当场返还)
             to_object_list = (cs, items.around(q.end)[1])

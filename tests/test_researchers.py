@@ -85,7 +85,8 @@ HAND_VIOLATIONS = [
     ("2023", "320723", "灌云县", 68, 14),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
     ("2023", "430726", "石门县", 59, 15),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
     ("2023", "341221", "临泉县", 41, 16),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
-    ("2023", "320117", "溧水区", 13, 17),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "532822", "勐海县", 23, 17),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
+    ("2023", "320117", "溧水区", 13, 18),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
