@@ -123,7 +123,8 @@ def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]],
                 cs, ce = clauses.around(p)
                 sentence = max(body.rfind(ch, 0, p) for ch in _SENTENCE_ENDS) + 1
                 kinds = {t for t, rx in type_res if rx.search(body, cs, ce)}
-                keep = day.type in kinds or (not kinds and last is not None and last == (sentence, True))
+                # (a case solved is one case: the year's cases solved are none of its parts)
+                keep = day.type != "investigation" and (day.type in kinds or (not kinds and last == (sentence, True)))
                 last = (sentence, keep)
                 o = o if keep else None
         out.append(o)

@@ -70,23 +70,24 @@ HAND_VIOLATIONS = [
     ("2022", "430223", "攸县", 24, 10),       # 酒驾、醉驾、无证驾驶分别为12起、3起、9起
     ("2022", "530581", "腾冲市", 14, 11),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
-    ("2023", "433122", "泸溪县", 5260, 2),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
-    ("2023", "411681", "项城市", 3260, 3),   # 其中违停1480起 is a breakdown; 记分2360分 is no count of violations
-    ("2023", "360704", "赣县区", 3260, 3),   # ties with 项城: 查纠不戴安全头盔、不系安全带等违法行为 in a .jsonl line; 曝光典型案例15起 are other
-    ("2023", "451102", "八步区", 2783, 5),   # 2365 + 418 helmet and seat-belt violations
-    ("2023", "330881", "江山市", 1860, 6),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
-    ("2023", "340881", "桐城市", 1200, 7),   # 23+6+41+87 are a breakdown
-    ("2023", "500101", "万州区", 900, 8),    # 680 + 220余 (劝导…违法载人220余起 are violations)
-    ("2023", "430482", "常宁市", 523, 9),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
-    ("2023", "430581", "武冈市", 420, 10),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
-    ("2023", "520328", "湄潭县", 128, 11),   # 其中醉驾21起 is a breakdown
-    ("2023", "330726", "浦江县", 86, 12),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
-    ("2023", "430624", "湘阴县", 73, 13),
-    ("2023", "320723", "灌云县", 68, 14),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
-    ("2023", "430726", "石门县", 59, 15),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
-    ("2023", "341221", "临泉县", 41, 16),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
-    ("2023", "532822", "勐海县", 23, 17),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
-    ("2023", "320117", "溧水区", 13, 18),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "130283", "迁安市", 15600, 2),  # 1.2万余 + 3600余 helmet and seat-belt violations
+    ("2023", "433122", "泸溪县", 5260, 3),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
+    ("2023", "411681", "项城市", 3260, 4),   # 其中违停1480起 is a breakdown; 记分2360分 is no count of violations
+    ("2023", "360704", "赣县区", 3260, 4),   # ties with 项城: 查纠不戴安全头盔、不系安全带等违法行为 in a .jsonl line; 曝光典型案例15起 are other
+    ("2023", "451102", "八步区", 2783, 6),   # 2365 + 418 helmet and seat-belt violations
+    ("2023", "330881", "江山市", 1860, 7),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
+    ("2023", "340881", "桐城市", 1200, 8),   # 23+6+41+87 are a breakdown
+    ("2023", "500101", "万州区", 900, 9),    # 680 + 220余 (劝导…违法载人220余起 are violations)
+    ("2023", "430482", "常宁市", 523, 10),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
+    ("2023", "430581", "武冈市", 420, 11),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
+    ("2023", "520328", "湄潭县", 128, 12),   # 其中醉驾21起 is a breakdown
+    ("2023", "330726", "浦江县", 86, 13),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
+    ("2023", "430624", "湘阴县", 73, 14),
+    ("2023", "320723", "灌云县", 68, 15),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
+    ("2023", "430726", "石门县", 59, 16),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "341221", "临泉县", 41, 17),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
+    ("2023", "532822", "勐海县", 23, 18),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
+    ("2023", "320117", "溧水区", 13, 19),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
@@ -142,11 +143,11 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM tallies_comparable").fetchall()}
     assert "名" not in units and "人" in units and "人次" in units
     pills = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' AND unit <> '克' ORDER BY value").fetchall()
-    assert pills == [(3000.0, "粒", "粒"), (4000.0, "粒", "粒")]  # pills stay pills: no weight to fold them into
+    assert pills == [(3000.0, "粒", "粒"), (4000.0, "粒", "粒"), (12000.0, "粒", "粒")]  # pills stay pills: no weight to fold them into
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' AND unit = '克' ORDER BY value").fetchall()
     assert grams == [(12.5, "克", "克"), (126.5, "克", "克"), (135.6, "克", "克"), (386.5, "克", "克"), (1200.0, "克", "公斤"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
-                     (23600.0, "克", "千克"), (27400.0, "克", "千克"), (41300.0, "克", "公斤"), (46800.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
-                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
+                     (23600.0, "克", "千克"), (27400.0, "克", "千克"), (36800.0, "克", "公斤"), (41300.0, "克", "公斤"), (46800.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
+                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
