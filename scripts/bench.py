@@ -1,6 +1,7 @@
 """Throughput against the segmentation floor. `make bench` runs it.
 
     python scripts/bench.py [--count 5000] [--out outputs/bench.json] [--workdir outputs/bench]
+    python scripts/bench.py --folder ../shared/eval/dev     (the floor and extraction on real pages)
 
 Builds a corpus of distinct synthetic articles (scripts/synth.py), then measures on the same
 texts: the floor (jieba.lcut over the cleaned texts, the user dictionary loaded), the pipeline's own
@@ -41,14 +42,10 @@ def timed_subprocess(args: list[str]) -> tuple[float, float, int]:
 
 
 def measure(count: int, workdir: Path, repeats: int = 2) -> dict:
-    import jieba
-
     import synth
-    from pipeline.clean import clean
-    from pipeline.extract import analyse, prepare, stored_text
     from pipeline.read import read_all
     from pipeline.rules import load_rules
-    from pipeline.segment import load_jieba, tokens
+    from pipeline.segment import tokens
 
     corpus = workdir / "corpus"
     if corpus.exists():
@@ -56,29 +53,7 @@ def measure(count: int, workdir: Path, repeats: int = 2) -> dict:
     synth.generate(corpus, count, seed=1)
     rules = load_rules()
     docs = [d for d in read_all([corpus]) if hasattr(d, "text")]
-    texts = [clean(stored_text(d), rules.boilerplate).body_text() for d in docs]
-    prepare(rules)  # load dictionaries once, outside the timings, as `pressmetrics extract` does
-    load_jieba(str(rules.userdict))  # the floor is Python jieba with the project's user dictionary
-    jieba.lcut(texts[0])
-
-    # The floor and extraction take turns over slices of the same texts, so that both see the
-    # same machine (a shared VM's speed drifts by ±20% over a minute); each total is the best
-    # of `repeats` rounds.
-    seg_secs, ext_secs = [], []
-    for _ in range(repeats):
-        seg = ext = 0.0
-        for i in range(0, len(docs), SLICE):
-            t = time.perf_counter()
-            for tx in texts[i:i + SLICE]:
-                jieba.lcut(tx)
-            seg += time.perf_counter() - t
-            t = time.perf_counter()
-            for d in docs[i:i + SLICE]:  # results dropped as they come, as `extract` streams them out
-                analyse(d, rules)
-            ext += time.perf_counter() - t
-        seg_secs.append(seg)
-        ext_secs.append(ext)
-    floor, extract = len(texts) / min(seg_secs), len(docs) / min(ext_secs)
+    texts, floor, extract = floor_and_extract(docs, rules, repeats)
     # what the pipeline's own segmentation pass (jieba's algorithm in jieba-rs, segment.py) costs
     # on the same texts: not a target, told so that the floor is read for what it is
     own = min(_seconds(lambda: [tokens(tx, rules.userdict) for tx in texts]) for _ in range(repeats))
@@ -126,6 +101,54 @@ def measure(count: int, workdir: Path, repeats: int = 2) -> dict:
     }
 
 
+def floor_and_extract(docs: list, rules, repeats: int, slice_: int = SLICE) -> tuple[list[str], float, float]:
+    """The cleaned texts, the floor (Python jieba.lcut over them) and in-process extraction, in
+    articles/s. The two take turns over slices of the same texts, so that both see the same
+    machine (a shared VM's speed drifts by ±20% over a minute); each total is the best of
+    `repeats` rounds."""
+    import jieba
+
+    from pipeline.clean import clean
+    from pipeline.extract import analyse, prepare, stored_text
+    from pipeline.segment import load_jieba
+
+    texts = [clean(stored_text(d), rules.boilerplate).body_text() for d in docs]
+    prepare(rules)  # load dictionaries once, outside the timings, as `pressmetrics extract` does
+    load_jieba(str(rules.userdict))  # the floor is Python jieba with the project's user dictionary
+    jieba.lcut(texts[0])
+    seg_secs, ext_secs = [], []
+    for _ in range(repeats):
+        seg = ext = 0.0
+        for i in range(0, len(docs), slice_):
+            t = time.perf_counter()
+            for tx in texts[i:i + slice_]:
+                jieba.lcut(tx)
+            seg += time.perf_counter() - t
+            t = time.perf_counter()
+            for d in docs[i:i + slice_]:  # results dropped as they come, as `extract` streams them out
+                analyse(d, rules)
+            ext += time.perf_counter() - t
+        seg_secs.append(seg)
+        ext_secs.append(ext)
+    return texts, len(texts) / min(seg_secs), len(docs) / min(ext_secs)
+
+
+def on_folder(folder: Path, repeats: int) -> dict:
+    """The floor and extraction on the articles of a folder as they are (real pages, not the
+    synthetic corpus): how far from the floor extraction stands on text like yours."""
+    from pipeline.read import read_all
+    from pipeline.rules import load_rules
+
+    rules = load_rules()
+    docs = [d for d in read_all([folder]) if hasattr(d, "text")]
+    if not docs:
+        raise SystemExit(f"no articles in {folder}")
+    texts, floor, extract = floor_and_extract(docs, rules, repeats, slice_=50)
+    return {"articles": len(docs), "chars_per_article": round(sum(map(len, texts)) / len(texts)), "repeats": repeats,
+            "floor_jieba_articles_per_s": round(floor, 1), "extract_1_worker_articles_per_s": round(extract, 1),
+            "extract_vs_floor": round(extract / floor, 3)}
+
+
 def _seconds(work) -> float:
     t = time.perf_counter()
     work()
@@ -142,7 +165,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "outputs" / "bench.json")
     ap.add_argument("--workdir", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument("--repeats", type=int, default=2, help="runs of each measure; the fastest counts")
+    ap.add_argument("--folder", type=Path, help="only the floor and extraction, on this folder's articles as they are")
     a = ap.parse_args()
+    if a.folder is not None:
+        r = on_folder(a.folder, a.repeats)
+        print(f"{a.folder}: {r['articles']} articles, {r['chars_per_article']} characters each after cleaning, best of {r['repeats']} runs")
+        for k in ("floor_jieba_articles_per_s", "extract_1_worker_articles_per_s", "extract_vs_floor"):
+            print(f"  {k:32s} {r[k]}")
+        return
     a.workdir.mkdir(parents=True, exist_ok=True)
     r = measure(a.count, a.workdir, a.repeats)
     ok = verdicts(r)

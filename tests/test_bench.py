@@ -27,3 +27,13 @@ def test_stage_timings_run_on_a_folder():
     lines = dict(ln.rsplit(None, 1) for ln in r.stdout.splitlines()[1:])
     assert {k.strip() for k in lines} >= {"clean", "segment (the one jieba pass)", "tallies", "activities", "analyse, all of it"}
     assert all(float(v) > 0 for v in lines.values())
+
+
+def test_bench_on_a_folder_of_real_articles(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--folder", str(ROOT / "corpus"), "--repeats", "1"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    figures = dict(ln.split() for ln in r.stdout.splitlines()[1:])
+    assert set(figures) == {"floor_jieba_articles_per_s", "extract_1_worker_articles_per_s", "extract_vs_floor"}
+    assert all(float(v) > 0 for v in figures.values())
+    assert "articles" in r.stdout.splitlines()[0]
