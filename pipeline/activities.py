@@ -166,7 +166,7 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         # a counted event's kind is read in its own clause, not from a campaign its sentence names
         # (…开展“一盔一带”安全守护行动,…开展头盔“以旧换新”活动3场)
         around = _clause(body, m.start()) if counted else sent
-        if not cont and _SERVICE_AFTER.match(body, m.end()):
+        if not cont and cue.service_after.re.match(body, m.end()):
             typ = type_of(name, "", rules)  # a service named in quotes (实行“不打烊”服务) is of the kind its name says, else other
         else:
             typ = head_type if head_type != "other" else type_of(name + cont, body[around[0]:around[1]], rules)
@@ -177,9 +177,6 @@ def _quoted(body: str, rules: ActivityRules, published: Optional[str], sentences
         out.append(Mention(span, name, typ, start, end, sent, True, [m.start()], (m.start(), cont_end), context=context,
                            counted=counted, own_head=bool(x_head) and not c["generic_heads"].match(x_head.group(0))))
     return out
-
-
-_SERVICE_AFTER = re.compile(r"(?:便民|志愿|上门|暖心|延时|错时)?服务")
 
 
 def _clause(body: str, pos: int) -> tuple[int, int]:

@@ -83,7 +83,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
         owners = owners_of(c.body, positions, mentions, sentences)
         owners = back_to_headline(c.body, positions, owners, mentions, title_end)
         owners = by_kind(c.body, positions, owners, mentions, sentences, rules.activities.clause_kind_res)
-        return beyond_the_day(c.body, positions, owners, mentions, rules.activities.cues.longer_period.re,
+        return beyond_the_day(c.body, positions, owners, mentions, sentences, rules.activities.cues.longer_period.re,
                               rules.activities.type_res)
 
     first = links(mentions)

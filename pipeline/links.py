@@ -104,7 +104,7 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
     return out
 
 
-def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention],
+def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention], sentences: Marks,
                    longer_period: re.Pattern, type_res: tuple) -> list[Optional[int]]:
     """A paragraph that opens with a stretch of time longer than a day (今年以来, 据悉,2024年…) and
     names no activity before its figures tells the bureau's work over that stretch: after a one-day
@@ -121,7 +121,7 @@ def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]],
             if (day.start is not None and day.start == day.end and longer_period.match(body, para)
                     and not _named_in(mentions, para, p)):
                 cs, ce = clauses.around(p)
-                sentence = max(body.rfind(ch, 0, p) for ch in _SENTENCE_ENDS) + 1
+                sentence = sentences.around(p)[0]
                 kinds = {t for t, rx in type_res if rx.search(body, cs, ce)}
                 # (a case solved is one case: the year's cases solved are none of its parts)
                 keep = day.type != "investigation" and (day.type in kinds or (not kinds and last == (sentence, True)))
@@ -129,9 +129,6 @@ def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]],
                 o = o if keep else None
         out.append(o)
     return out
-
-
-_SENTENCE_ENDS = "。!?;\n"
 
 
 _CLAUSE_END = "。!?;\n,"

@@ -156,11 +156,10 @@ def title(c: Cleaned, page_head: Optional[str] = None) -> Optional[str]:
     @ (@益阳人 这场警营开放日 你来了吗?). "【原标题】" names the title when nothing else does.
     """
     ls = _lines(c)
-    if page_head:
+    if page_head and 5 <= len(page_head) <= 60:
         for i in range(0, ls.body_start):
             s, e = ls.spans[i]
-            if (c.body[s:e].strip() and not ls.removed(i) and 5 <= len(page_head) <= 60
-                    and c.view.stored_span(s, e).strip() == page_head):
+            if c.body[s:e].strip() and not ls.removed(i) and c.view.stored_span(s, e).strip() == page_head:
                 return page_head
     for i in range(0, ls.body_start):
         s, e = ls.spans[i]

@@ -242,6 +242,7 @@ class ActivityCues(BaseModel):
     advisory: Cue
     holiday: Cue
     longer_period: Cue
+    service_after: Cue
 
 
 class ActivityRules(BaseModel):

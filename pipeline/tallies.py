@@ -402,11 +402,12 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
         later = None
         gone = None if to_object else go_into.search(left)
         at = gone is not None and left[gone.start()] == "在"
-        if at and ((vm is not None and vm[0] >= left_start + gone.start())
-                   or getattr(categorize(rules, q.unit, "", 999, "", right.strip(), follows, index)[0], "category", None) == "units"):
-            # a verb between 在 and the count governs it (在城区设点5个); police units a bureau works
-            # through are units taking part (在全县18个派出所开设…窗口)
-            gone, at = None, False
+        if at:
+            by_noun = categorize(rules, q.unit, "", 999, "", right.strip(), follows, index)[0]
+            if (vm is not None and vm[0] >= left_start + gone.start()) or (by_noun is not None and by_noun.category == "units"):
+                # a verb between 在 and the count governs it (在城区设点5个); police units a bureau works
+                # through are units taking part (在全县18个派出所开设…窗口)
+                gone, at = None, False
         if to_object or gone is not None:
             # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
             # at the head of the next one (对…的3家场所,当场责令整改)
@@ -448,7 +449,8 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             verb, verb_dist = after_verb, 0
         f.verb, f.noun = verb, (right or left)
         rule, how = categorize(rules, q.unit, verb, verb_dist, left.strip(), right.strip(), follows, index)
-        if (rule is None or (rule.verb is None and rule.category == "participants" and how != "noun after")) and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
+        audience = rule is not None and rule.verb is None and rule.category == "participants" and how != "noun after"
+        if (rule is None or audience) and is_ > cs and body[is_ - 1] == "、" and not _DIGIT.search(body, cs, is_):
             # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it;
             # and a noun of the list the verb goes with outranks a last noun read as an audience
             # (帮助群众找回走失老人、儿童26名: people reunited, not an audience of 儿童)
