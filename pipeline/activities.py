@@ -373,7 +373,11 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
             # 3月8日,举行“护苗2023”专项行动启动仪式 / 12月28日,县公安局启动冬季治安集中整治: the day it
             # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
             a.end, a.launched = None, True
-    merged = _fold_in_named(_merge(found, body, title_end, rules.heads_re)) or _holiday_duty(body, title_end, sentences, cue.holiday.re, cue.advisory.re)
+    merged = _fold_in_named(_merge(found, body, title_end, rules.heads_re))
+    if all(a.counted and a.type == "security" for a in merged):
+        # a headline's holiday period with no activity named, or only patrols counted as they are
+        # named (春节期间…开展武装巡逻320余次: a tally of the holiday's duty): the duty through the holiday
+        merged = _holiday_duty(body, title_end, sentences, cue.holiday.re, cue.advisory.re) or merged
     for a in merged:
         if not a.start and not a.end:
             a.start = a.end = _day_it_is_named_for(body, a.name, published)

@@ -61,14 +61,15 @@ HAND_VIOLATIONS = [
     ("2022", "361124", "铅山县", 69360, 1),  # a traffic year: 6.8万 + 1360 (“三超一疲劳”); 其中酒驾醉驾612起 a breakdown
     ("2022", "130929", "献县", 3988, 2),       # 3126 + 862 helmet and seat-belt violations; 去年同期为1980起 is last year's
     ("2022", "430212", "渌口区", 2396, 3),   # 96 + 2300; 饮酒驾驶81起, 醉酒驾驶15起 are a breakdown
-    ("2022", "230183", "尚志市", 560, 4),    # 其中客车超员19起、货车超载33起 are a breakdown
-    ("2022", "431321", "双峰县", 214, 5),    # 其中非法改装排气管38起 is a breakdown
-    ("2022", "450102", "兴宁区", 168, 6),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
-    ("2022", "510117", "郫都区", 156, 7),    # 醉酒驾驶32起 is a breakdown
-    ("2022", "330122", "桐庐县", 37, 8),     # noise disturbances talked down (劝导…扰民行为37起)
-    ("2022", "350181", "福清市", 37, 8),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
-    ("2022", "430223", "攸县", 24, 10),       # 酒驾、醉驾、无证驾驶分别为12起、3起、9起
-    ("2022", "530581", "腾冲市", 14, 11),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
+    ("2022", "520381", "赤水市", 860, 4),    # a 春节 holiday's figures; 其中酒驾醉驾38起 a breakdown
+    ("2022", "230183", "尚志市", 560, 5),    # 其中客车超员19起、货车超载33起 are a breakdown
+    ("2022", "431321", "双峰县", 214, 6),    # 其中非法改装排气管38起 is a breakdown
+    ("2022", "450102", "兴宁区", 168, 7),    # 84 + 11 + 32 + 41: 分别为 is not an explicit breakdown
+    ("2022", "510117", "郫都区", 156, 8),    # 醉酒驾驶32起 is a breakdown
+    ("2022", "330122", "桐庐县", 37, 9),     # noise disturbances talked down (劝导…扰民行为37起)
+    ("2022", "350181", "福清市", 37, 9),     # ties with 桐庐: same rank; 其中醉驾8起 is a breakdown
+    ("2022", "430223", "攸县", 24, 11),       # 酒驾、醉驾、无证驾驶分别为12起、3起、9起
+    ("2022", "530581", "腾冲市", 14, 12),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "130283", "迁安市", 15600, 2),  # 1.2万余 + 3600余 helmet and seat-belt violations
     ("2023", "433122", "泸溪县", 5260, 3),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
