@@ -417,6 +417,10 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     # …and its official name when the table gives it another (凤翔市 610322 is 宝鸡市凤翔区 610305)
     art = analyse(raw("标题\n来源:宝鸡市公安局凤翔分局 时间:2023-07-03\n7月1日以来,宝鸡市公安局凤翔分局开展夏季治安打击整治,共破获案件36起。"), rules).article
     assert (art.region.adcode, art.region.county, art.region.city, art.agency) == ("610305", "凤翔区", "宝鸡市", "宝鸡市公安局凤翔分局")
+    art = analyse(raw("标题\n2022-05-10 来源:漳州市公安局\n5月9日,长泰区公安分局在武安镇开展反诈宣传。"), rules).article
+    assert (art.region.adcode, art.region.county) == ("350605", "长泰区")  # the table keeps 长泰县 350625
+    art = analyse(raw("标题\n2023-05-30 来源:南通市公安局海门分局\n近日,南通市公安局海门分局开展“断卡”行动。"), rules).article
+    assert (art.region.adcode, art.agency) == ("320614", "南通市公安局海门分局")  # a district whose table code is a city's (320684)
     # a zone's branch (高新分局) has no county of its own: the city is its region, the branch its agency
     art = analyse(raw("标题\n2024-09-20 来源:西安市公安局高新分局\n9月19日,西安市公安局高新分局开展宣传活动,发放宣传资料3000余份。"), rules).article
     assert (art.agency, art.region.level, art.region.adcode) == ("西安市公安局高新分局", "city", "610100")
