@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-import cn2an
-
 from .rules import NumberSyntax, derived
 
 CN_DIGITS = "零〇一二两三四五六七八九"
@@ -75,9 +73,13 @@ def _digits(num: str) -> Optional[float]:
 
 @lru_cache(maxsize=4096)
 def _chinese(num: str) -> Optional[float]:
-    """A Chinese numeral's value (cn2an); the same few hundred numerals recur, so it is cached."""
+    """A Chinese numeral's value (cn2an); the same few hundred numerals recur, so it is cached.
+    cn2an is imported on the first one: its import compiles patterns for a quarter of a second,
+    which an article written in digits need not wait for."""
     if num in _BARE:
         return _BARE[num]
+    import cn2an
+
     for form in (num, "一" + num) if num[0] in "百千" else (num,):  # 近百万元, 上千万元: cn2an wants 一百万
         try:
             return float(cn2an.cn2an(form, "smart"))

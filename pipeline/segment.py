@@ -26,22 +26,28 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Optional
 
-import jieba
-
 from .cache import cached
 
-jieba.setLogLevel(logging.WARNING)
+
+def _jieba():
+    """Python jieba, imported when first needed: extraction cuts with jieba-rs, and importing
+    jieba (with pkg_resources) costs every process about 0.2 s of its start-up."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 @lru_cache(maxsize=4)
 def load_jieba(userdict: str) -> str:
     """Python jieba with its prefix dictionary (from the cache folder) and the user dictionary loaded."""
+    jieba = _jieba()
     _prefix_dictionary(jieba.dt)
     jieba.load_userdict(userdict)
     return userdict
 
 
-def _prefix_dictionary(tokenizer: jieba.Tokenizer) -> None:
+def _prefix_dictionary(tokenizer) -> None:
     """Give jieba its prefix dictionary from the project's cache folder (see cache.py).
 
     jieba keeps the table it builds from its dictionary file in a cache of its own, but reads
@@ -52,6 +58,7 @@ def _prefix_dictionary(tokenizer: jieba.Tokenizer) -> None:
     """
     if tokenizer.initialized:
         return
+    jieba = _jieba()
     path = tokenizer.dictionary or os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
     try:
         stamp = f"{jieba.__version__}|{path}|{os.path.getsize(path)}|{os.path.getmtime(path)}"
@@ -136,7 +143,7 @@ def _cutter(userdict: str):
         import rjieba
     except ImportError:  # no wheel for this machine: jieba's own, the same tokens, slower
         load_jieba(userdict)
-        return jieba.lcut
+        return _jieba().lcut
     segmenter = rjieba.Jieba()
     for word, freq, tag in _userdict_entries(userdict):
         segmenter.add_word(word, freq, tag)
