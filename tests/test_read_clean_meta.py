@@ -105,6 +105,15 @@ def test_traditional_characters_fold_to_the_common_simplified_form():
     assert make_view("乾安縣公安局").text == "乾安县公安局"  # 乾 of a place name stays
 
 
+def test_folding_finds_only_the_characters_it_folds_and_folds_them_as_translate_would():
+    from pipeline.clean import _fold_table, _folder
+
+    text = "依託社區，打掉犯罪團夥７個（其中「斷卡」行动２起）；鱼台县公安局\u3000查处交通违法行为5起。ABC：１２３"
+    foldable, fold_one = _folder()
+    assert foldable.sub(fold_one, text) == text.translate(_fold_table())
+    assert foldable.sub(fold_one, "鱼台县公安局查处交通违法行为5起") == "鱼台县公安局查处交通违法行为5起"
+
+
 def test_an_article_spaced_around_its_numbers_reads_as_one_written_close(rules):
     close = ("仁怀交警开展酒驾醉驾集中整治\n发布日期:2021-11-22 来源:仁怀市融媒体中心\n"
              "11月18日至20日,仁怀市公安局交警大队开展酒驾醉驾集中整治,共设置临时执勤点14个,出动警力210人次,"
