@@ -15,7 +15,7 @@ from typing import Optional
 
 from .festivals import festival_day
 from .rules import ActivityRules, LanguageCues
-from .spans import Marks
+from .spans import Marks, marks
 
 # a time of day after a day (晚8时, 零时, 20:00, 24时), which says nothing of the date itself
 _HOUR = r"(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}(?:时|点|:\d{2})(?:\d{1,2}分)?|[零一二三四五六七八九十]{1,3}[时点])?"
@@ -343,7 +343,7 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
 
 def find_activities(body: str, rules: ActivityRules, language: LanguageCues, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
-    sentences, cue = Marks(body, _SENTENCE_END), rules.cues
+    sentences, cue = marks(body, _SENTENCE_END), rules.cues
     quoted = _quoted(body, rules, published, sentences, title_end)
     quoted += [b for b in _bracketed(body, rules, published, sentences)
                if not any(a <= b.written[0] < z for a, z in (q.written for q in quoted))]

@@ -21,7 +21,7 @@ from .meta import region_and_agency, source, title, without_site
 from .models import Activity, Article, Metric, RawDoc, Region
 from .rules import Rules
 from .segment import Tokens, doc, tokens
-from .spans import Marks
+from .spans import marks
 from .tallies import SENTENCE_END, Finding, find_tallies
 
 
@@ -74,7 +74,7 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     guess = region_and_agency(c, rules.metadata, toks.starts, toks.texts)
     findings = find_tallies(c.body, rules.tallies, rules.language.cues)
     tallies = [f for f in findings if f.is_tally]
-    sentences = Marks(c.body, SENTENCE_END + "】")  # what follows a 【…】 heading opens a sentence of its own
+    sentences = marks(c.body, SENTENCE_END + "】")  # what follows a 【…】 heading opens a sentence of its own
     title_end = title_end_of(c, head)
     mentions = find_activities(c.body, rules.activities, rules.language.cues, pub, title_end)
     positions = [f.q.start for f in tallies]

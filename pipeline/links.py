@@ -15,7 +15,7 @@ import re
 from typing import Optional
 
 from .activities import Mention, settle
-from .spans import Marks
+from .spans import Marks, marks
 
 
 def owners_of(body: str, positions: list[int], mentions: list[Mention], sentences: Marks) -> list[Optional[int]]:
@@ -111,7 +111,7 @@ def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]],
     event (6月26日…禁毒宣传活动 / 今年以来,…共破获毒品案件23起) its figures are no part of the event,
     unless their clause names the event's kind (今年以来,该局已累计举办警营开放日活动8场), or names no
     kind and follows such a figure in its sentence (…8场,接待群众1500余人次)."""
-    clauses = Marks(body, _CLAUSE_END)
+    clauses = marks(body, _CLAUSE_END)
     out: list[Optional[int]] = []
     last: Optional[tuple[int, bool]] = None  # (sentence start, kept) of the figure before
     for p, o in zip(positions, owners):
@@ -140,7 +140,7 @@ def by_kind(body: str, positions: list[int], owners: list[Optional[int]], mentio
     the figures told after them; a tally whose own clause names the kind of one of them, and of
     no other (向45名受害群众返还…: a return; 发放宣传资料…: publicity), belongs to that one.
     `type_res` are the activity rules' (type, pattern) cues."""
-    clauses = Marks(body, _CLAUSE_END)
+    clauses = marks(body, _CLAUSE_END)
     named_in = [{sentences.around(p) for p in m.positions} for m in mentions]
     out = []
     last: Optional[tuple[tuple[int, int], int, int]] = None  # (sentence, owner before, owner by kind) of the last tally

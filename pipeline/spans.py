@@ -25,3 +25,10 @@ class Marks:
         """The stretch [start, end) around `pos` with no mark inside (the mark at `pos` ends it)."""
         i = bisect.bisect_left(self.pos, pos)
         return (self.pos[i - 1] + 1 if i else 0), (self.pos[i] if i < len(self.pos) else self.n)
+
+
+@lru_cache(maxsize=16)
+def marks(text: str, ends: str) -> Marks:
+    """The Marks of `ends` in `text`, found once: the stages of one article ask for the same
+    ones (its clauses are read by tallies and twice by links). Marks are never changed."""
+    return Marks(text, ends)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .numbers import Quantity, find_quantities
-from .spans import Marks
+from .spans import Marks, marks
 from .rules import LanguageCues, TallyRule, TallyRules, derived
 
 SENTENCE_END = "。!?;\n"
@@ -96,7 +96,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
       of it too (查处酒后驾驶14起(二次酒驾两起)).
     """
     scopes = []
-    sentences = sentences or Marks(text, SENTENCE_END)
+    sentences = sentences or marks(text, SENTENCE_END)
     unit_re = _counted_in(units) if units else None
 
     def same_unit_run(start: int, clauses: list[str], unit: str, totals: tuple[str, ...] = (), first: str = "",
@@ -293,7 +293,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     index = by_verb(rules)
     count_re = _counted_in(tuple(syntax.units))
     quantities = find_quantities(body, syntax)
-    sentences, clauses, items = Marks(body, SENTENCE_END), Marks(body, SENTENCE_END + ","), Marks(body, ITEM_END)
+    sentences, clauses, items = marks(body, SENTENCE_END), marks(body, SENTENCE_END + ","), marks(body, ITEM_END)
     cues = rules.cues
     noun_end, total_lead = cues.noun_end.re, cues.total_lead.re
     # (the cues read for every number, bound once)

@@ -59,3 +59,12 @@ def test_the_boilerplate_rules_are_searched_behind_a_lookahead(rules):
     # the boilerplate lines cost as much as segmenting the text before: keep them fast
     assert rules.boilerplate.line_re.rest.pattern.startswith("(?=[")
     assert rules.boilerplate.line_re.search("当前位置:首页 > 警务动态").group(0) == "当前位置"
+
+
+def test_marks_of_a_text_are_found_once_and_tell_the_stretch_around_an_offset():
+    from pipeline.spans import marks
+
+    text = "查处违法5起,拘留2人。宣传3场"
+    clauses = marks(text, "。,")
+    assert clauses is marks(text, "。,")  # tallies and links read the same clauses of an article
+    assert clauses.around(0) == (0, 6) and clauses.around(7) == (7, 11) and clauses.around(12) == (12, len(text))
