@@ -134,9 +134,9 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
     from .worker import default_workers, start_pool
 
     workers = workers or default_workers()
-    pool = start_pool(rules_dir, workers)  # first: workers load their dictionaries while the rest starts up
+    rules = _rules(rules_dir)
+    pool = start_pool(rules_dir, workers, rules)  # before DuckDB is loaded: the workers are forked from this process
     try:
-        rules = _rules(rules_dir)
         con = _db(db_path)
     except BaseException:
         if pool:
@@ -411,9 +411,8 @@ def validate_cmd(gold_dir, min_f1, fmt, rules_dir):
 
 
 def main():
-    """Entry point: a bug shows as one line with what to report, never as a traceback."""
-    import duckdb
-
+    """Entry point: a bug shows as one line with what to report, never as a traceback.
+    (DuckDB is not imported here: `ingest` forks its workers before it is loaded.)"""
     try:
         cli(standalone_mode=False)
     except click.exceptions.Abort:
@@ -422,12 +421,13 @@ def main():
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except duckdb.CatalogException as exc:
-        click.echo(f"Error: the database lacks a table or view ({str(exc).splitlines()[0]}); "
-                   "was it made by `pressmetrics ingest`?", err=True)
-        sys.exit(1)
     except SystemExit:
         raise
     except Exception as exc:  # pragma: no cover - the last guard
+        duckdb = sys.modules.get("duckdb")  # (an error of DuckDB's comes only once it is loaded)
+        if duckdb is not None and isinstance(exc, duckdb.CatalogException):
+            click.echo(f"Error: the database lacks a table or view ({str(exc).splitlines()[0]}); "
+                       "was it made by `pressmetrics ingest`?", err=True)
+            sys.exit(1)
         click.echo(f"Error: {type(exc).__name__}: {exc} (this is a bug in pressmetrics; please report it with the command you ran)", err=True)
         sys.exit(2)

@@ -299,6 +299,21 @@ def test_workers_are_forked_only_before_duckdb_is_loaded():
     assert out == ["fork", "forkserver"]
 
 
+def test_the_cli_forks_its_workers_ready_to_extract(tmp_path):
+    """`pressmetrics ingest --workers 2` loads nothing of DuckDB before its pool starts (its
+    entry point included), so the workers are forked, and forked with the rules and
+    dictionaries the driver loaded: they prepare none of their own."""
+    code = ("import sys; from pipeline import cli, worker, extract\n"
+            "orig = worker._start_method; prep = extract.prepare\n"
+            "worker._start_method = lambda: (print('START', orig().get_start_method(), flush=True), orig())[1]\n"
+            "extract.prepare = lambda rules: (print('PREPARE', flush=True), prep(rules))\n"  # (in whichever process prepares)
+            f"sys.argv = ['pressmetrics', 'ingest', {str(CORPUS / GOOD[0])!r}, '--db', {str(tmp_path / 'p.duckdb')!r}, '--workers', '2', '--quiet']\n"
+            "cli.main()")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert [line for line in out if line.isupper() or line.startswith("START")] == ["START fork", "PREPARE"]
+    assert "new 1" in out[-1]
+
+
 def test_a_pool_extracts_while_the_driver_reads_and_counts_what_it_queued(tmp_path):
     """With workers, inputs go to the pool as they are read; the progress total is what was
     queued (not the unchanged or failed), and a re-run queues only what changed."""
