@@ -48,9 +48,9 @@ def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None,
            strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None,
            batch_size: int = BATCH, pool: Optional[ProcessPoolExecutor] = None) -> Summary:
     """Ingest `paths` into the open database. `pool`: workers already started with
-    worker.start_pool (the CLI starts them before anything else); ingest shuts it down."""
+    worker.start_pool (the CLI starts them before it opens the database); ingest shuts it down."""
     if pool is None:
-        pool = start_pool(rules_dir, workers)
+        pool = start_pool(rules_dir, workers, rules)
     try:
         return _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool)
     except BaseException:

@@ -1,8 +1,8 @@
 """Worker side of ingest: one article in, its database rows out.
 
 Kept apart from the driver (ingest.py) and from DuckDB (store.py) so that the pool can be
-started first thing, before the driver imports DuckDB and Arrow and opens the database: the
-workers load jieba's dictionary and the rules while the driver does that and reads inputs.
+started before the driver imports DuckDB and Arrow and opens the database: the driver loads the
+rules and dictionaries, then forks the workers, which start with them loaded.
 """
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def start_pool(rules_dir: Optional[str], workers: int, rules: Optional[Rules] = 
 
 
 def _start_method():
-    """Fork before DuckDB is loaded, as the CLI does when it starts the pool first thing: the
+    """Fork before DuckDB is loaded, as the CLI does (its entry point imports no DuckDB): the
     workers start in milliseconds. DuckDB runs a pool of threads for each open database, and a
     process forked while one of them holds a lock can wait on it for ever; a process that has
     loaded DuckDB (a test session, a notebook) starts its workers from a fork server instead."""
