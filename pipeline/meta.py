@@ -421,11 +421,14 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
         zone = _ZONE_BRANCH.match(c.body, first + len(wants[0])) if first >= 0 else None
         if zone:  # 西安市公安局高新分局, 重庆市公安局两江新区分局: a zone's (or a service's) branch, no county of its own
             return c.body[first:zone.end()]
-    for m in full.finditer(c.body):
-        name = m.group(0)
-        for want in wants:
-            if name == want or (len(name) > len(want) and name.endswith(want)):
-                return want  # in simplified characters, as SCHEMA names agencies (邢臺市公安局 → 邢台市公安局)
+    # the body first, then the page's other lines (来源:西宁市公安局湟中分局 names the branch as it is
+    # called, where the headline's 湟中区公安分局 would make it …湟中区分局)
+    for text in (c.body, c.view.text):
+        for m in full.finditer(text):
+            name = m.group(0)
+            for want in wants:
+                if name == want or (len(name) > len(want) and name.endswith(want)):
+                    return want  # in simplified characters, as SCHEMA names agencies (邢臺市公安局 → 邢台市公安局)
     if region["level"] == "county" and region.get("city"):
         # the district's branch as the text writes it (合肥市公安局经济技术开发区分局 for 合肥经济技术开发区)
         for m in re.finditer(re.escape(region["city"]) + r"公安局([\u4e00-\u9fa5]{2,10}?)分局", c.body):

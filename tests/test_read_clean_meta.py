@@ -428,6 +428,11 @@ def test_a_district_bureau_keeps_the_form_the_text_writes(rules):
     assert (art.region.adcode, art.region.county, art.region.city, art.agency) == ("610305", "凤翔区", "宝鸡市", "宝鸡市公安局凤翔分局")
     art = analyse(raw("标题\n2022-05-10 来源:漳州市公安局\n5月9日,长泰区公安分局在武安镇开展反诈宣传。"), rules).article
     assert (art.region.adcode, art.region.county) == ("350605", "长泰区")  # the table keeps 长泰县 350625
+    # (and the agency as the page's source line names it, though its headline writes 湟中区公安分局)
+    art = analyse(raw("湟中区公安分局禁毒工作成效明显\n2024-01-15 来源:西宁市公安局湟中分局\n2023年,湟中分局共破获毒品刑事案件27起。"), rules).article
+    assert (art.region.adcode, art.region.county, art.agency) == ("630106", "湟中区", "西宁市公安局湟中分局")  # the table: 湟中县 630122
+    art = analyse(raw("万州区公安分局开展夏季治安整治\n2023-07-03 来源:万州日报\n万州区公安分局共破获案件36起。"), rules).article
+    assert art.agency == "重庆市公安局万州区分局"  # no full name on the page: the text keeps 区, and so does the name
     art = analyse(raw("标题\n2023-05-30 来源:南通市公安局海门分局\n近日,南通市公安局海门分局开展“断卡”行动。"), rules).article
     assert (art.region.adcode, art.agency) == ("320614", "南通市公安局海门分局")  # a district whose table code is a city's (320684)
     # a zone's branch (高新分局) has no county of its own: the city is its region, the branch its agency

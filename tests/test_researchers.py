@@ -95,20 +95,21 @@ HAND_VIOLATIONS = [
     ("2024", "430623", "华容县", 2860, 4),   # 较2022年的2130起 is last year's figure; 其中醉驾412起 a breakdown
     ("2024", "620522", "秦安县", 2143, 5),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
     ("2024", "430181", "浏阳市", 1606, 6),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
-    ("2024", "350524", "安溪县", 1376, 7),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
-    ("2024", "350622", "云霄县", 1362, 8),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
-    ("2024", "410328", "洛宁县", 786, 9),   # 2023's year in figures; 较去年增加102起 is a change, no tally
-    ("2024", "230113", "双城区", 470, 10),   # an undated campaign: the publication year
-    ("2024", "360781", "瑞金市", 380, 12),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "420583", "枝江市", 326, 13),    # 春运 duty; 其中客车超员12起 a breakdown; 劝返…车辆45辆 people turned back
-    ("2024", "140581", "高平市", 210, 14),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 15),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 16),
-    ("2024", "431026", "汝城县", 444, 11),    # 32 (劝导纠正不戴头盔行为 in a traffic talk) + 412 in a winter campaign, 其中 17 + 4 + 23 a breakdown
-    ("2024", "330522", "长兴县", 31, 17),    # 查处酒驾醉驾违法行为31起 in a 五一 holiday (5月1日-5月5日)
-    ("2024", "411381", "邓州市", 29, 18),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 19),   # 查处违规燃放行为23起 in a joint inspection
-    ("2024", "430528", "新宁县", 23, 19),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
+    ("2024", "150783", "扎兰屯市", 1460, 7),  # a winter campaign; 其中酒后驾驶18起、醉酒驾驶6起、无证驾驶23起 a breakdown
+    ("2024", "350524", "安溪县", 1376, 8),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
+    ("2024", "350622", "云霄县", 1362, 9),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
+    ("2024", "410328", "洛宁县", 786, 10),   # 2023's year in figures; 较去年增加102起 is a change, no tally
+    ("2024", "230113", "双城区", 470, 11),   # an undated campaign: the publication year
+    ("2024", "360781", "瑞金市", 380, 13),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "420583", "枝江市", 326, 14),    # 春运 duty; 其中客车超员12起 a breakdown; 劝返…车辆45辆 people turned back
+    ("2024", "140581", "高平市", 210, 15),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "430281", "醴陵市", 59, 16),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 17),
+    ("2024", "431026", "汝城县", 444, 12),    # 32 (劝导纠正不戴头盔行为 in a traffic talk) + 412 in a winter campaign, 其中 17 + 4 + 23 a breakdown
+    ("2024", "330522", "长兴县", 31, 18),    # 查处酒驾醉驾违法行为31起 in a 五一 holiday (5月1日-5月5日)
+    ("2024", "411381", "邓州市", 29, 19),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 20),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430528", "新宁县", 23, 20),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
@@ -147,9 +148,9 @@ def test_comparable_view_folds_units_and_keeps_people_apart(db):
     pills = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' AND unit <> '克' ORDER BY value").fetchall()
     assert pills == [(3000.0, "粒", "粒"), (4000.0, "粒", "粒"), (12000.0, "粒", "粒")]  # pills stay pills: no weight to fold them into
     grams = con.execute("SELECT value, unit, unit_as_written FROM tallies_comparable WHERE category = 'drugs_seized' AND unit = '克' ORDER BY value").fetchall()
-    assert grams == [(12.5, "克", "克"), (126.5, "克", "克"), (135.6, "克", "克"), (386.5, "克", "克"), (1200.0, "克", "公斤"), (1260.0, "克", "千克"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
+    assert grams == [(12.5, "克", "克"), (126.5, "克", "克"), (135.6, "克", "克"), (386.5, "克", "克"), (1200.0, "克", "公斤"), (1260.0, "克", "千克"), (1300.0, "克", "公斤"), (1500.0, "克", "公斤"), (1800.0, "克", "公斤"), (2300.0, "克", "公斤"), (2600.0, "克", "公斤"), (2600.0, "克", "公斤"), (3200.0, "克", "公斤"), (8650.0, "克", "公斤"), (9300.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"), (12600.0, "克", "公斤"),
                      (23600.0, "克", "千克"), (27400.0, "克", "千克"), (36800.0, "克", "公斤"), (41300.0, "克", "公斤"), (46800.0, "克", "公斤"), (86400.0, "克", "公斤"), (98600.0, "克", "千克"), (126000.0, "克", "千克"), (312600.0, "克", "公斤"),
-                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.5公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
+                     (328500.0, "克", "公斤"), (1200000.0, "克", "吨"), (1300000.0, "克", "吨"), (1300000.0, "克", "吨")]  # 1.2公斤 … 1.3吨 folded into grams; 312.6公斤's, 8.65公斤's and 41.3公斤's 其中 parts left out
     assert con.execute("SELECT count(*) FROM tallies_comparable t JOIN tallies USING (doc_id, seq) WHERE tallies.breakdown").fetchone()[0] == 0
     con.close()
 
