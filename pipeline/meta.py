@@ -431,12 +431,20 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
                     return want  # in simplified characters, as SCHEMA names agencies (邢臺市公安局 → 邢台市公安局)
     if region["level"] == "county" and region.get("city"):
         # the district's branch as the text writes it (合肥市公安局经济技术开发区分局 for 合肥经济技术开发区)
-        for m in re.finditer(re.escape(region["city"]) + r"公安局([\u4e00-\u9fa5]{2,10}?)分局", c.body):
-            if m.group(1) in region["county"]:
-                return c.body[m.start():m.end()]
-    if len(wants) > 1 and re.search(re.escape(region["county"]) + "(?:公安)?分局", c.body):
+        # (found from each 合肥市公安局 on: a pattern built for each city would be compiled again and again)
+        bureau = region["city"] + "公安局"
+        at = c.body.find(bureau)
+        while at >= 0:
+            m = _BRANCH_NAME.match(c.body, at + len(bureau))
+            if m and m.group(1) in region["county"]:
+                return c.body[at:m.end()]
+            at = c.body.find(bureau, m.end() if m else at + 1)
+    if len(wants) > 1 and (region["county"] + "分局" in c.body or region["county"] + "公安分局" in c.body):
         return wants[1]  # 万州区公安分局: the text keeps 区, so the full name does (重庆市公安局万州区分局)
     return wants[0]
+
+
+_BRANCH_NAME = re.compile(r"([\u4e00-\u9fa5]{2,10}?)分局")
 
 
 _ZONE_BRANCH = re.compile(r"[\u4e00-\u9fa5]{1,10}?分局")
