@@ -341,6 +341,20 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
     return out
 
 
+def _section_of(heading: Mention, found: list[Mention], body: str, title_end: int) -> bool:
+    """A 【…】 heading of the kind of the campaign the headline names, over a paragraph that names
+    no undertaking of its own, heads a section of that campaign's report (营口市公安局“夏季行动”战果
+    通报 … 【交通整治】查处酒驾醉驾违法行为862起): no undertaking of its own. One of another kind is
+    (…全力护航2023年高考 … 【宣传提示】)."""
+    if not heading.bracketed:
+        return False
+    at = heading.name_span[0]
+    end = body.find("\n", at)
+    end = len(body) if end < 0 else end
+    return (any(a.type == heading.type and not a.bracketed and a.name_span[0] < title_end for a in found)
+            and not any(not a.bracketed and at < a.name_span[0] < end for a in found))
+
+
 def find_activities(body: str, rules: ActivityRules, language: LanguageCues, published: Optional[str], title_end: int = 0) -> list[Mention]:
     """Every activity mention, merged by name, in order of first mention (not yet filtered)."""
     sentences, cue = marks(body, _SENTENCE_END), rules.cues
@@ -358,6 +372,7 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
     # an undertaking counted as it is named is one of its own only when it is of a kind not
     # reported before (开展满意度电话回访280余次 after a publicity day); else it is a tally of that one
     found = [a for i, a in enumerate(found) if not a.counted or all(b.type != a.type for b in found[:i])]
+    found = [a for a in found if not _section_of(a, found, body, title_end)]
     for a in found:
         a.paragraph = body.rfind("\n", 0, a.name_span[0]) + 1
         lead = body[a.paragraph:a.name_span[0]]

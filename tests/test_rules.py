@@ -121,6 +121,10 @@ def test_an_edited_rule_set_gets_its_own_compiled_indexes(rules):
 # Which activity each tally belongs to (links.py): an article, and the activity named for each
 # tally given (by value and unit); the tallies not listed are not checked.
 LINK_CASES = [
+    ("consultation desks set up at a day held jointly with another are the publicity day's",
+     "巩义市公安局举行“110宣传日”暨警营开放日活动\n1月10日上午,巩义市公安局在市人民广场举行“110宣传日”暨警营开放日活动,"
+     "设立咨询台8个,发放宣传资料6000余份。随后,150余名群众代表走进指挥中心参观。",
+     {(8, "个"): "110宣传日", (6000, "份"): "110宣传日", (150, "名"): "警营开放日"}),
     ("a paragraph naming no activity reports on the headline campaign",
      "某县公安局“百日攻坚”行动成效明显\n“百日攻坚”行动开展以来,全县公安机关共破获刑事案件50起。\n"
      "行动中,该局组织开展夜间巡逻防控,累计投入警力300人次。\n在道路交通管理方面,交警大队共查处酒驾违法行为28起。",
@@ -207,6 +211,20 @@ def test_a_bracketed_heading_whose_paragraph_points_back_keeps_no_figures(rules)
     art = analyse(raw(text, published="2021-12-06"), rules).article
     assert [a.name for a in art.activities] == ["冬季治安打击整治行动"]
     assert {m.activity for m in art.metrics} == {"冬季治安打击整治行动"}
+
+
+def test_a_bracketed_heading_of_the_headlines_campaigns_kind_heads_a_section_of_its_report(rules):
+    text = ("营口市公安局“夏季行动”战果通报\n"
+            "【打击破案】6月以来,全市公安机关深入推进“夏季行动”,共破获刑事案件1326起。\n"
+            "【交通整治】查处酒驾醉驾违法行为862起,其中醉驾215起。")
+    art = analyse(raw(text, published="2023-09-05"), rules).article
+    assert [a.name for a in art.activities] == ["夏季行动"]
+    assert {m.activity for m in art.metrics} == {"夏季行动"}
+    # a heading of another kind than the headline's campaign is an undertaking of its own
+    text = ("桐梓县公安局全力护航2023年高考安保\n6月7日至9日,该局全力开展高考安保工作。\n"
+            "【宣传提示】各派出所民警走进学校、社区,发放宣传资料近万份。")
+    art = analyse(raw(text, published="2023-06-09"), rules).article
+    assert [a.name for a in art.activities] == ["高考安保", "宣传提示"]
 
 
 def test_a_hedged_round_figure_counts_once_beside_the_exact_one_it_restates(rules):
