@@ -412,6 +412,10 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             # 对N个X进行回访, 将N名逃犯缉捕到案: the verb after the object decides, in its clause or
             # at the head of the next one (对…的3家场所,当场责令整改)
             within = verbs.search(right_full)
+            de = right_full.find("的")
+            if within is not None and de > within.start():
+                # 对4家拒不整改的场所依法予以处罚: a verb before 的 describes the object; the one after governs
+                within = verbs.search(right_full, de + 1) or within
             later = within or (verbs.search(body, clause_end + 1, min(se, clause_end + 8))
                                if body[clause_end:clause_end + 1] == "," else None)
             if later and cues.light_verb.re.fullmatch(later.group(0)):
