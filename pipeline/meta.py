@@ -421,10 +421,10 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
         zone = _ZONE_BRANCH.match(c.body, first + len(wants[0])) if first >= 0 else None
         if zone:  # 西安市公安局高新分局, 重庆市公安局两江新区分局: a zone's (or a service's) branch, no county of its own
             return c.body[first:zone.end()]
-    # the body first, then the page's other lines (来源:西宁市公安局湟中分局 names the branch as it is
-    # called, where the headline's 湟中区公安分局 would make it …湟中区分局)
-    for text in (c.body, c.view.text):
-        for m in full.finditer(text):
+    # the body first, then the page's lines cleaning left out of it (来源:西宁市公安局湟中分局 names the
+    # branch as it is called, where the headline's 湟中区公安分局 would make it …湟中区分局)
+    for text, s, e in [(c.body, 0, len(c.body))] + [(c.view.text, s, e) for s, e, _ in c.removed]:
+        for m in full.finditer(text, s, e):
             name = m.group(0)
             for want in wants:
                 if name == want or (len(name) > len(want) and name.endswith(want)):

@@ -119,4 +119,3 @@ class Alternation:
         """The match `whole.search(text)` finds (its groups are numbered in `rest` after a match
         past the start: read group 0)."""
         return self.whole.match(text) or (self.rest.search(text, 1) if self.rest is not None else None)
-
