@@ -108,6 +108,7 @@ def _scanner(syntax: NumberSyntax) -> tuple:
             re.compile(syntax.small_count_nouns), re.compile(syntax.harmed_after))
 
 
+_RANGE_MARKS = frozenset("至到~～－-")  # (what stands right before the second number of a range, blanks aside)
 _RANGE_BEFORE = re.compile(r"[\d零一二两三四五六七八九十百千万]\s*(?:至|到|~|～|－|-)\s*$")  # 20至30名, 二十到三十人
 
 
@@ -132,7 +133,7 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "zero (a word such as 零部件)"
         elif before == "第":
             q.reason = "ordinal (第…)"
-        elif _RANGE_BEFORE.search(text, max(0, ns - 12), ns):
+        elif (before in _RANGE_MARKS or before.isspace()) and _RANGE_BEFORE.search(text, max(0, ns - 12), ns):
             q.reason = "the end of a range (20至30名): no one figure"
         elif chinese and not _chinese_ok(num, m, text, small_counted):
             q.reason = "word containing a numeral"
