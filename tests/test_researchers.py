@@ -72,23 +72,24 @@ HAND_VIOLATIONS = [
     ("2022", "530581", "腾冲市", 14, 12),     # 查处野外违规用火行为14起 in a forest-fire inspection campaign
     ("2023", "330382", "乐清市", 326000, 1),  # a year's figures published in January: dated by publication
     ("2023", "130283", "迁安市", 15600, 2),  # 1.2万余 + 3600余 helmet and seat-belt violations
-    ("2023", "433122", "泸溪县", 5260, 3),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
-    ("2023", "411681", "项城市", 3260, 4),   # 其中违停1480起 is a breakdown; 记分2360分 is no count of violations
-    ("2023", "360704", "赣县区", 3260, 4),   # ties with 项城: 查纠不戴安全头盔、不系安全带等违法行为 in a .jsonl line; 曝光典型案例15起 are other
-    ("2023", "451102", "八步区", 2783, 6),   # 2365 + 418 helmet and seat-belt violations
-    ("2023", "330881", "江山市", 1860, 7),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
-    ("2023", "340881", "桐城市", 1200, 8),   # 23+6+41+87 are a breakdown
-    ("2023", "500101", "万州区", 900, 9),    # 680 + 220余 (劝导…违法载人220余起 are violations)
-    ("2023", "430482", "常宁市", 523, 10),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
-    ("2023", "430581", "武冈市", 420, 11),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
-    ("2023", "520328", "湄潭县", 128, 12),   # 其中醉驾21起 is a breakdown
-    ("2023", "330726", "浦江县", 86, 13),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
-    ("2023", "430624", "湘阴县", 73, 14),
-    ("2023", "320723", "灌云县", 68, 15),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
-    ("2023", "430726", "石门县", 59, 16),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
-    ("2023", "341221", "临泉县", 41, 17),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
-    ("2023", "532822", "勐海县", 23, 18),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
-    ("2023", "320117", "溧水区", 13, 19),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "510183", "邛崃市", 12000, 3),  # 逾1.2万起 (a hedge before the number); 其中…186起、…93起 a breakdown
+    ("2023", "433122", "泸溪县", 5260, 4),   # 其中酒驾醉驾68起 is a breakdown; accidents that happened are no tally
+    ("2023", "411681", "项城市", 3260, 5),   # 其中违停1480起 is a breakdown; 记分2360分 is no count of violations
+    ("2023", "360704", "赣县区", 3260, 5),   # ties with 项城: 查纠不戴安全头盔、不系安全带等违法行为 in a .jsonl line; 曝光典型案例15起 are other
+    ("2023", "451102", "八步区", 2783, 7),   # 2365 + 418 helmet and seat-belt violations
+    ("2023", "330881", "江山市", 1860, 8),   # 其中酒后驾驶21起、醉酒驾驶6起、超员载客14起 are a breakdown
+    ("2023", "340881", "桐城市", 1200, 9),   # 23+6+41+87 are a breakdown
+    ("2023", "500101", "万州区", 900, 10),    # 680 + 220余 (劝导…违法载人220余起 are violations)
+    ("2023", "430482", "常宁市", 523, 11),   # (其中酒驾12起、醉驾3起、摩托车不戴头盔286起) is a breakdown in brackets
+    ("2023", "430581", "武冈市", 420, 12),    # a 中秋国庆双节 duty; 每日投入警力300余人次 is a day's deployment
+    ("2023", "520328", "湄潭县", 128, 13),   # 其中醉驾21起 is a breakdown
+    ("2023", "330726", "浦江县", 86, 14),    # its page date stands under the text (发布日期:2023年09月12日); 其中…52起 a breakdown
+    ("2023", "430624", "湘阴县", 73, 15),
+    ("2023", "320723", "灌云县", 68, 16),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
+    ("2023", "430726", "石门县", 59, 17),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
+    ("2023", "341221", "临泉县", 41, 18),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
+    ("2023", "532822", "勐海县", 23, 19),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
+    ("2023", "320117", "溧水区", 13, 20),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
