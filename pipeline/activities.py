@@ -14,58 +14,59 @@ from functools import lru_cache
 from typing import Optional
 
 from .festivals import festival_day
+from .patterns import searchable
 from .rules import ActivityRules, LanguageCues
 from .spans import Marks, marks
 
 # a time of day after a day (晚8时, 零时, 20:00, 24时), which says nothing of the date itself
 _HOUR = r"(?:[上下]午|晚上?|凌晨|夜间|当天)?(?:\d{1,2}(?:时|点|:\d{2})(?:\d{1,2}分)?|[零一二三四五六七八九十]{1,3}[时点])?"
-_DATE = re.compile(
+_DATE = searchable(
     rf"(?:(?P<y1>\d{{4}})年)?(?:(?P<m1>\d{{1,2}})月)?(?P<d1>\d{{1,2}})日{_HOUR}(?:起)?"
     rf"(?:(?:[至到\-—~])(?:(?P<next>次日|翌日){_HOUR}|(?P<rel>明年|次年|今年)?(?:(?P<y2>\d{{4}})年)?(?:(?P<m2>\d{{1,2}})月)?"
     rf"(?:(?P<d2>\d{{1,2}})日{_HOUR}|(?P<eom>底|末))))?"
 )
 # words after a date that make it the start only, or the end only, of an activity
-_OPENS = re.compile(r"^(?:[^,。;“]{0,12}“[^”]{1,24}”[^,。;]{0,6}?|[^,。;]{0,4}?)(?:起|以来|开始|启动|上线|铺开|打响|至今(?!年))")  # (1月10日“春雷行动”启动以来, 6月25日夏季治安打击整治“百日行动”开展以来, 5月20日至今)
+_OPENS = searchable(r"^(?:[^,。;“]{0,12}“[^”]{1,24}”[^,。;]{0,6}?|[^,。;]{0,4}?)(?:起|以来|开始|启动|上线|铺开|打响|至今(?!年))")  # (1月10日“春雷行动”启动以来, 6月25日夏季治安打击整治“百日行动”开展以来, 5月20日至今)
 # from the day of publication to a date (即日起至12月31日)
-_FROM_TODAY = re.compile(r"即日起\s*(?:至|到)\s*$")
+_FROM_TODAY = searchable(r"即日起\s*(?:至|到)\s*$")
 # (the subject may come first: 4月14日,肇庆市公安局召开新闻发布会,通报…)
-_REPORTING = re.compile(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
+_REPORTING = searchable(r"[^。;]{0,3}?(?:记者|本报|从[^。;,]{0,12}(?:获悉|了解到|获知)"
                         r"|(?:[^。;,“”]{0,10}?(?:公安局|公安厅|公安部|分局|支队|大队|警方))?(?:召开[^。;,]{0,8}新闻发布会|通报))")
 # 自6月25日“夏季治安打击整治行动”开展以来: 自/从 before a date, and 以来/起 later in its clause
-_OPENS_LATER = re.compile(r"^[^,。;]{0,24}?(?:以来|起|开始)")
+_OPENS_LATER = searchable(r"^[^,。;]{0,24}?(?:以来|起|开始)")
 # a duration longer than the day given (为期两个月的, 为期100天的): that day is the start only
-_LASTING = re.compile(r"为期(?!一天|1天|半天|当天)[\d一二两三四五六七八九十百半]{1,4}(?:个)?(?:天|日|周|星期|月|年)")
-_CLOSES = re.compile(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
-_CLAUSE_SPLIT = re.compile(r"[,。;:!?\n]")
-_QUOTED = re.compile(r"“([^”“\n]{1,24})”")
-_TAIL_SPLIT = re.compile(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
-_STOP_OR_END = re.compile(r"[,。;!?]|$")
-_HAN = re.compile(r"[\u4e00-\u9fa5]")
-_PHRASE_SPLIT = re.compile(r"[,。;:!?、“”‘’\s()《》【】]")
-_ENUMERATED = re.compile(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$")
-_LEADING_ORDINAL = re.compile(r"^[\d第]+")
-_COUNT_RUN = re.compile(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
-_SHORT_NAME = re.compile(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
-_WORD_LIST = re.compile(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
-_OWN_TIME = re.compile(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
-_DAY_IS = re.compile(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
+_LASTING = searchable(r"为期(?!一天|1天|半天|当天)[\d一二两三四五六七八九十百半]{1,4}(?:个)?(?:天|日|周|星期|月|年)")
+_CLOSES = searchable(r"^[^。;]{0,20}?(?:收官|结束|落幕|落下帷幕|告一段落)")
+_CLAUSE_SPLIT = searchable(r"[,。;:!?\n]")
+_QUOTED = searchable(r"“([^”“\n]{1,24})”")
+_TAIL_SPLIT = searchable(r"[,。;:!?、“”\s(]|暨|和|与|及|并")
+_STOP_OR_END = searchable(r"[,。;!?]|$")
+_HAN = searchable(r"[\u4e00-\u9fa5]")
+_PHRASE_SPLIT = searchable(r"[,。;:!?、“”‘’\s()《》【】]")
+_ENUMERATED = searchable(r"\s*[一二三四五六七八九十]是[^,。;]{0,8}$")
+_LEADING_ORDINAL = searchable(r"^[\d第]+")
+_COUNT_RUN = searchable(r"[余多]?[\d.一二两三四五六七八九十百千万]+[余多]?(?:场次|人次|次|场|个|期|项|起|批|轮)?")
+_SHORT_NAME = searchable(r"\s*[((]\s*(?:以下)?(?:简称|称)\s*")
+_WORD_LIST = searchable(r"(?:[\u4e00-\u9fa5]{1,6}、)+")
+_OWN_TIME = searchable(r"以来|近日|近期|日前|今年|年初|此前|连日来|近段时间|\d{1,2}月")
+_DAY_IS = searchable(r"\s*\d{1,2}月\d{1,2}日(?:是|为|系)")
 # a month named as a campaign's own (6月是全国防范非法集资宣传月): the campaign is that month
-_MONTH_IS = re.compile(r"(?:每年)?(?P<m>\d{1,2})月份?(?:是|为)[^,。;]{2,24}?月(?=[,。;]|$)")
-_DURING = re.compile(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间|以来|开展以来|首[日周月]|第[一二三四五六七八九十\d]{1,2}(?:天|周|个月))")
-_TODAY = re.compile(r"今天|今日(?![头报])")
-_YESTERDAY = re.compile(r"昨天|昨日")
+_MONTH_IS = searchable(r"(?:每年)?(?P<m>\d{1,2})月份?(?:是|为)[^,。;]{2,24}?月(?=[,。;]|$)")
+_DURING = searchable(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间|以来|开展以来|首[日周月]|第[一二三四五六七八九十\d]{1,2}(?:天|周|个月))")
+_TODAY = searchable(r"今天|今日(?![头报])")
+_YESTERDAY = searchable(r"昨天|昨日")
 # a festival named as a day (除夕夜, 中秋节当晚), not a holiday period (中秋假期, 春节期间, 国庆中秋“双节”)
-_FESTIVAL = re.compile(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?|端午节?|中秋节?|元旦)"
+_FESTIVAL = searchable(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?|端午节?|中秋节?|元旦)"
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
-_FIRST_LINE = re.compile(r"(?<=\n)[ \t\u3000]*(?=\S)")
-_BACK_START = re.compile(r"(?:(?<=[,。;:\n])|自)(?:今年)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?,?(?:专项)?(?:行动|活动|整治|攻坚)(?:开展|启动|部署)?以来")
+_FIRST_LINE = searchable(r"(?<=\n)[ \t\u3000]*(?=\S)")
+_BACK_START = searchable(r"(?:(?<=[,。;:\n])|自)(?:今年)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?,?(?:专项)?(?:行动|活动|整治|攻坚)(?:开展|启动|部署)?以来")
 # a lead that opens with a day or a range of days (3月11日,…; 6月7日至8日,…; not 截至/以来)
-_LEAD_DAY = re.compile(r"\s*(?:本报[^)\n]{0,30}\)\s*|[^\n,。]{0,12}讯\s*(?:\([^)\n]{0,30}\))?\s*)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~](?:\d{1,2}月)?\d{1,2}日)?(?:[上下]午|晚|晚上|凌晨)?,")
-_LEAD_SPAN = re.compile(r"\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日[至到\-—~](?:\d{1,2}月)?\d{1,2}日(?:[上下]午|晚|晚上|凌晨)?,")
-_LEAD_DATE = re.compile(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
-_HEDGED_COUNT = re.compile(r"[\d一二三四五六七八九十两百千万]+[余多]")
-_QUOTE_CHAIN = re.compile(r"(?:[、和与及]?“[^”“\n]{1,24}”)*")
-_BARE_HEAD_END = re.compile(r"[,。;]|工作|活动")
+_LEAD_DAY = searchable(r"\s*(?:本报[^)\n]{0,30}\)\s*|[^\n,。]{0,12}讯\s*(?:\([^)\n]{0,30}\))?\s*)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[至到\-—~](?:\d{1,2}月)?\d{1,2}日)?(?:[上下]午|晚|晚上|凌晨)?,")
+_LEAD_SPAN = searchable(r"\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日[至到\-—~](?:\d{1,2}月)?\d{1,2}日(?:[上下]午|晚|晚上|凌晨)?,")
+_LEAD_DATE = searchable(r"(?:^|\n)\s*(?=\d{1,2}月\d{1,2}日)[^。\n]{4,30}。$")
+_HEDGED_COUNT = searchable(r"[\d一二三四五六七八九十两百千万]+[余多]")
+_QUOTE_CHAIN = searchable(r"(?:[、和与及]?“[^”“\n]{1,24}”)*")
+_BARE_HEAD_END = searchable(r"[,。;]|工作|活动")
 
 
 @dataclass
@@ -278,7 +279,7 @@ def _introduced_list(body: str, end: int, introducing: re.Pattern) -> Optional[i
     return None
 
 
-_BRACKETED = re.compile(r"(?:^|\n)[ \t]*【([^】\n]{2,10})】")
+_BRACKETED = searchable(r"(?:^|\n)[ \t]*【([^】\n]{2,10})】")
 
 
 def _bracketed(body: str, rules: ActivityRules, published: Optional[str], sentences: Marks) -> list[Mention]:
@@ -508,7 +509,7 @@ def _umbrella(m: Mention, kept: list[Mention]) -> bool:
     return len(inside) >= 2
 
 
-_GENERIC_TAIL = re.compile(r"(?:集中|主题)?(?:宣传|活动|行动)$")
+_GENERIC_TAIL = searchable(r"(?:集中|主题)?(?:宣传|活动|行动)$")
 
 
 def _own_words(name: str) -> str:
@@ -516,7 +517,7 @@ def _own_words(name: str) -> str:
     return _GENERIC_TAIL.sub("", _norm(name))
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}年?度?")
+_YEAR = searchable(r"(?:19|20)\d{2}年?度?")
 
 
 def _common(a: str, b: str) -> int:
@@ -723,10 +724,10 @@ def settle(m: "Mention") -> "Mention":
 
 
 # (patterns the date and name helpers apply to every mention, compiled once)
-_NORM_DROP = re.compile(r"[“”\"'‘’《》\s]|活动$|行动$")
-_DAY_PART = re.compile(r"[上下]午|晚|凌晨|当天|,|起")
-_AS_OF = re.compile(r"(?:截至|截止到?|截止至)$")
-_SAME_DAY = re.compile(r"当天|当日|同日|同一天")
+_NORM_DROP = searchable(r"[“”\"'‘’《》\s]|活动$|行动$")
+_DAY_PART = searchable(r"[上下]午|晚|凌晨|当天|,|起")
+_AS_OF = searchable(r"(?:截至|截止到?|截止至)$")
+_SAME_DAY = searchable(r"当天|当日|同日|同一天")
 
 
 def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Optional[str]):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from .cache import cached
+from .patterns import searchable
 from .rules import Boilerplate
 from .quiet import quiet
 
@@ -100,9 +101,9 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
 
 # ---------------------------------------------------------------- normalized view
 
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
-_SPACES = re.compile(r" +")
-_PAGE_DATE = re.compile(r"\d{4}\s*[-/.年]")
+_PINYIN = searchable(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+_SPACES = searchable(r" +")
+_PAGE_DATE = searchable(r"\d{4}\s*[-/.年]")
 
 
 def _is_han(ch: str) -> bool:
@@ -141,7 +142,7 @@ def _folder():
     characters it folds finds the few a text holds (its commas and colons, a traditional
     character), and only those are looked up. (translate looks every character up.)"""
     table = {chr(k): v for k, v in _fold_table().items()}
-    foldable = re.compile("[" + re.escape("".join(sorted(table))) + "]")
+    foldable = searchable("[" + re.escape("".join(sorted(table))) + "]")
     get = table.__getitem__
     return foldable, lambda m: get(m.group())
 
@@ -184,7 +185,7 @@ class View:
         return self.stored[s:e]
 
 
-_ASCII_QUOTED = re.compile(r'"([^"\n]{1,24})"')
+_ASCII_QUOTED = searchable(r'"([^"\n]{1,24})"')
 
 
 def make_view(stored: str) -> View:
@@ -218,8 +219,8 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_SENTENCE = re.compile(r"[^。!?]*(?:[。!?]+|$)")
-_SENTENCE_MARK = re.compile(r"[。!?;]")
+_SENTENCE = searchable(r"[^。!?]*(?:[。!?]+|$)")
+_SENTENCE_MARK = searchable(r"[。!?;]")
 
 
 def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str]]:
@@ -260,10 +261,10 @@ def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str
     return out
 
 
-_LEAD_PREFIX = re.compile(r"^[^,,。]{0,30}?(\d{1,2}月\d{1,2}日)?[电讯]\s*(\([^)]{0,60}\))?\s*|^[^::,,]{1,12}[::]")
+_LEAD_PREFIX = searchable(r"^[^,,。]{0,30}?(\d{1,2}月\d{1,2}日)?[电讯]\s*(\([^)]{0,60}\))?\s*|^[^::,,]{1,12}[::]")
 
 
-_BLANKS = re.compile(r"\s+")
+_BLANKS = searchable(r"\s+")
 
 
 def _core(paragraph: str) -> str:

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import re
-
 from .activities import Mention, find_activities, keep_reported, settle
 from .clean import Cleaned, clean, html_to_text
 from .links import back_to_headline, beyond_the_day, by_kind, owners_of
 from .meta import published as find_published
 from .meta import region_and_agency, source, title, without_site
 from .models import Activity, Article, Metric, RawDoc, Region
+from .patterns import searchable
 from .rules import Rules
 from .segment import Tokens, doc, tokens
 from .spans import marks
@@ -124,7 +123,7 @@ def title_end_of(c: Cleaned, head: Optional[str]) -> int:
     return i if i < len(c.view.index) else 0
 
 
-_QUOTES = re.compile(r"[“”\"「」『』‘’]")
+_QUOTES = searchable(r"[“”\"「」『』‘’]")
 
 
 def _display_name(c: Cleaned, m: Mention) -> str:
@@ -166,7 +165,7 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
             if not _restates(m, out, more) and not (step and _rounds(m, out, step))]
 
 
-_MAGNITUDE = re.compile(r"\d(?:\.(\d+))?([万亿])")  # (its decimals, its magnitude)
+_MAGNITUDE = searchable(r"\d(?:\.(\d+))?([万亿])")  # (its decimals, its magnitude)
 
 
 def _rounding_step(raw: str) -> float:

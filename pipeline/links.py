@@ -15,6 +15,7 @@ import re
 from typing import Optional
 
 from .activities import Mention, settle
+from .patterns import searchable
 from .spans import Marks, marks
 
 
@@ -163,7 +164,7 @@ def by_kind(body: str, positions: list[int], owners: list[Optional[int]], mentio
     return out
 
 
-_PERIOD_BACK = re.compile(r"\s*(?:在此|此)?期间[,:]")
+_PERIOD_BACK = searchable(r"\s*(?:在此|此)?期间[,:]")
 
 
 def _the_period(body: str, start: int, mentions: list[Mention]) -> Optional[int]:
@@ -181,9 +182,9 @@ def _the_period(body: str, start: int, mentions: list[Mention]) -> Optional[int]
     return best
 
 
-_POINTS_BACK = re.compile(r"\s*(大会|会议|仪式|活动|行动|整治|安保|演练|检查|会)(?:上|中|期间|现场)")
+_POINTS_BACK = searchable(r"\s*(大会|会议|仪式|活动|行动|整治|安保|演练|检查|会)(?:上|中|期间|现场)")
 # …县公安局还在会场布置了宣传展板: done at the venue of the meeting named before
-_AT_VENUE = re.compile(r"[^。;!?\n]{0,40}?在(会)场")
+_AT_VENUE = searchable(r"[^。;!?\n]{0,40}?在(会)场")
 
 
 def _referred(body: str, start: int, mentions: list[Mention]) -> Optional[int]:

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .clean import Cleaned, line_spans
+from .patterns import searchable
 from .regions import MUNICIPALITIES, Place, gazetteer
 from .rules import MetadataRules
 
-_DATELINE = re.compile(r"(?:^|[\s)】\]|])[^\s,。]{0,24}?(\d{1,2})月(\d{1,2})日(?:[电讯])")
-_BODY_MARK = re.compile(r"[讯电][\s(（【]|本报讯|^\s*[一二三四五六七八九十]是")
-_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
-_DMY = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?!\d)")
-_NOT_PUBLISHED = re.compile(r"归档|抓取|采集|存档|archive", re.I)
+_DATELINE = searchable(r"(?:^|[\s)】\]|])[^\s,。]{0,24}?(\d{1,2})月(\d{1,2})日(?:[电讯])")
+_BODY_MARK = searchable(r"[讯电][\s(（【]|本报讯|^\s*[一二三四五六七八九十]是")
+_YMD = searchable(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_DMY = searchable(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?!\d)")
+_NOT_PUBLISHED = searchable(r"归档|抓取|采集|存档|archive", re.I)
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _valid(y: int, m: int, d: int) -> Optional[str]:
 
 
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
-_CN_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = searchable(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 
 
 def _cn_small(s: str) -> int:
@@ -81,12 +82,12 @@ def _dates(line: str):
             yield _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
 
 
-_DATE_LABEL = re.compile(r"^\s*(?:发布时间|发布日期|更新时间|日期|时间|发表于|发表时间)\s*[::]?")
+_DATE_LABEL = searchable(r"^\s*(?:发布时间|发布日期|更新时间|日期|时间|发表于|发表时间)\s*[::]?")
 
 
 # a line that is a date and nothing else, or an editor's line that ends with one ((编辑:张三 2023年05月03日))
-_DATE_ONLY = re.compile(r"^\s*[\[(【]?\s*(?:(?:责任)?编辑\s*[::]\s*[\u4e00-\u9fa5]{1,4}\s+)?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])】]?\s*$")
-_TODAY_BANNER = re.compile(r"今天是|今日是|今天[::]|当前日期|当前时间|现在时间")
+_DATE_ONLY = searchable(r"^\s*[\[(【]?\s*(?:(?:责任)?编辑\s*[::]\s*[\u4e00-\u9fa5]{1,4}\s+)?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])】]?\s*$")
+_TODAY_BANNER = searchable(r"今天是|今日是|今天[::]|当前日期|当前时间|现在时间")
 
 
 def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
@@ -124,16 +125,16 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     return None
 
 
-_TITLE_BAD = re.compile(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d(?!\d{3}年)|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|(?<!答)记者(?![问节会])|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
+_TITLE_BAD = searchable(r"。|^[|#!□▲△▼●■◆]|^@\S{0,12}:|^\s*[\(（]|[讯电]\s*[\(（]|^\d(?!\d{3}年)|^[A-Za-z]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]|来源|(?<!答)记者(?![问节会])|通讯员|报道|提示[::]|www\.|^(?:其中|同时|另外|此外|并且|而且)")
 
 
 # the site a saved page's headline carries after it (…开展夏季治安整治_某某县人民政府, … - 平安某某网, …通报-澧县人民政府)
 # (after an underscore, whatever follows: 标题_常德警事, 标题_栏目_站点)
-_SITE_SUFFIX = re.compile(r"\s*(?:_[^。,]{2,40}|(?:\s[-|–—]\s|[-|–—])[^_|。,\-–—]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台))\s*$")
+_SITE_SUFFIX = searchable(r"\s*(?:_[^。,]{2,40}|(?:\s[-|–—]\s|[-|–—])[^_|。,\-–—]{2,20}?(?:网|网站|政府|公安局|公安厅|门户|在线|频道|之窗|官网|平台))\s*$")
 
 
 # …and before it (某某县人民政府_…开展夏季治安整治)
-_SITE_PREFIX = re.compile(r"^[^_|。,]{2,20}?(?:网|网站|政府|门户|在线|频道|之窗|官网|平台)\s*(?:_|\s[-|–—]\s)\s*")
+_SITE_PREFIX = searchable(r"^[^_|。,]{2,20}?(?:网|网站|政府|门户|在线|频道|之窗|官网|平台)\s*(?:_|\s[-|–—]\s)\s*")
 
 
 def without_site(line: str) -> tuple[int, int]:
@@ -177,8 +178,8 @@ def title(c: Cleaned, page_head: Optional[str] = None) -> Optional[str]:
 
 
 def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
-    outlet = re.compile(rules.source_outlet)
-    reject = re.compile(rules.source_reject)
+    outlet = searchable(rules.source_outlet)
+    reject = searchable(rules.source_reject)
     text = c.view.text
     for m in re.finditer(r"(?:来源|稿源|本文来源)\s*(?:[::]|】)\s*([^\s|•·,,【\[\]】]+)", text):
         name = m.group(1).strip()
@@ -222,7 +223,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     """The agency's region and full name, from the places named in the segmented body
     (jieba's `tokens` and their offsets, `starts`)."""
     gz = gazetteer(frozenset(rules.not_place_names), rules.updates)
-    police = re.compile(rules.police_after)
+    police = searchable(rules.police_after)
     text = c.body
     lead_end = _lead_end(text)
     scores: dict[Place, float] = defaultdict(float)
@@ -275,10 +276,10 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     return RegionGuess(region, _agency(c, rules, best, region))
 
 
-_STATION_OF = re.compile(r"(?:公安局|分局)$")
-_SOURCE_BUREAU = re.compile(r"来源\s*[::]\s*([\u4e00-\u9fa5]{2,10}?)(?:(公安局|公安分局)|人民政府|政府|融媒体中心|日报|晚报|新闻网)")
+_STATION_OF = searchable(r"(?:公安局|分局)$")
+_SOURCE_BUREAU = searchable(r"来源\s*[::]\s*([\u4e00-\u9fa5]{2,10}?)(?:(公安局|公安分局)|人民政府|政府|融媒体中心|日报|晚报|新闻网)")
 # the body's bureau named by its level word alone (县公安局, 我县): the government site's own place
-_OWN_BUREAU = re.compile(r"(?<![\u4e00-\u9fa5])([县市区旗])公安(?:局|分局)|我([县市区旗])")
+_OWN_BUREAU = searchable(r"(?<![\u4e00-\u9fa5])([县市区旗])公安(?:局|分局)|我([县市区旗])")
 
 
 def _source_bureau(c: Cleaned, gz) -> Optional[Place]:
@@ -306,7 +307,7 @@ def _not_stations(text: str, occurrences: list) -> list:
     return [o for o in occurrences if o[2] not in stations] if stations else occurrences
 
 
-_BRANCH = re.compile(r"([\u4e00-\u9fa5]{2,6}?市)公安局([\u4e00-\u9fa5]{1,5}?)分局")
+_BRANCH = searchable(r"([\u4e00-\u9fa5]{2,6}?市)公安局([\u4e00-\u9fa5]{1,5}?)分局")
 
 
 def _branches(text: str, gz) -> list[tuple[int, int, str, list[Place]]]:
@@ -323,7 +324,7 @@ def _branches(text: str, gz) -> list[tuple[int, int, str, list[Place]]]:
     return out
 
 
-_SENTENCE_START = re.compile(r"[。;!?\n][^。;!?\n]*$")
+_SENTENCE_START = searchable(r"[。;!?\n][^。;!?\n]*$")
 
 
 def _in_a_part(text: str, pos: int) -> bool:
@@ -397,7 +398,7 @@ def _short(name: str) -> set[str]:
     return out
 
 
-_NATIONWIDE = re.compile(r"全国(?:公安|各地)|各地公安")
+_NATIONWIDE = searchable(r"全国(?:公安|各地)|各地公安")
 
 
 def _national_score(text: str, lead_end: int) -> float:
@@ -414,7 +415,7 @@ def _agency_generic(text: str) -> Optional[str]:
 
 def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str:
     """The agency's full name, simplified (the matching view's characters, not the page's)."""
-    full = re.compile(rules.agency_full)
+    full = searchable(rules.agency_full)
     wants = _constructed(place, region)
     if region["level"] == "city" or (region["level"] == "province" and region["province"] in MUNICIPALITIES):
         first = c.body.find(wants[0])
@@ -444,10 +445,10 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
     return wants[0]
 
 
-_BRANCH_NAME = re.compile(r"([\u4e00-\u9fa5]{2,10}?)分局")
+_BRANCH_NAME = searchable(r"([\u4e00-\u9fa5]{2,10}?)分局")
 
 
-_ZONE_BRANCH = re.compile(r"[\u4e00-\u9fa5]{1,10}?分局")
+_ZONE_BRANCH = searchable(r"[\u4e00-\u9fa5]{1,10}?分局")
 
 
 def _constructed(place: Place, region: dict) -> list[str]:

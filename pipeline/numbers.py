@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from .patterns import searchable
 from .rules import NumberSyntax, derived
 
 CN_DIGITS = "零〇一二两三四五六七八九"
@@ -40,7 +41,7 @@ def _pattern(units: tuple[str, ...], before: tuple[str, ...], after: tuple[str, 
     post = "|".join(sorted(map(re.escape, after), key=len, reverse=True))
     # the lookahead lets the regex engine skip to the characters a match can start with
     first = re.escape("".join(sorted({h[0] for h in before + before_round})))
-    return re.compile(
+    return searchable(
         rf"(?=[{first}\d{CN_ALL}])"
         rf"(?P<pre>{pre})?"
         rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_ALL}]+(?:点[{CN_DIGITS}]+)?)"
@@ -89,12 +90,12 @@ def _chinese(num: str) -> Optional[float]:
 
 
 _BARE = {"百": 100.0, "千": 1000.0, "万": 10000.0, "亿": 100000000.0}
-_CODE_BEFORE = re.compile(r"[A-Za-z\-_/·•.@#]")
+_CODE_BEFORE = searchable(r"[A-Za-z\-_/·•.@#]")
 # a Latin word of three or more letters before a counted number is a noun (KTV12家, APP1200余人)
-_LATIN_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9\-_/.@#])[A-Za-z]{3,}$")
-_CODE_AFTER = re.compile(r"[\-_·•/@]|\.\d|[A-Za-z]")
-_TIME_AFTER = re.compile(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d")
-_RATE_AFTER = re.compile(r"%|‰|成|倍|个百分点")
+_LATIN_WORD_BEFORE = searchable(r"(?<![A-Za-z0-9\-_/.@#])[A-Za-z]{3,}$")
+_CODE_AFTER = searchable(r"[\-_·•/@]|\.\d|[A-Za-z]")
+_TIME_AFTER = searchable(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d")
+_RATE_AFTER = searchable(r"%|‰|成|倍|个百分点")
 _WEIGHTS_AND_MONEY = frozenset({"克", "公斤", "千克", "吨", "元", "万元", "亿元"})
 
 
@@ -102,14 +103,14 @@ def _scanner(syntax: NumberSyntax) -> tuple:
     """The syntax's patterns, compiled once per rule set."""
     return (_pattern(tuple(syntax.units), tuple(syntax.hedges_before), tuple(syntax.hedges_after), tuple(syntax.hedges_before_round),
                      tuple(syntax.hedges_after_unit)),
-            re.compile(syntax.people_nouns), re.compile(syntax.threshold_after), re.compile(syntax.done_by_suspects),
-            re.compile(syntax.change_before), re.compile(syntax.chosen_before), re.compile(syntax.honoured_after),
-            {u: re.compile(b) for u, b in syntax.not_after_unit.items()}, re.compile(syntax.not_police_work),
-            re.compile(syntax.small_count_nouns), re.compile(syntax.harmed_after))
+            searchable(syntax.people_nouns), searchable(syntax.threshold_after), searchable(syntax.done_by_suspects),
+            searchable(syntax.change_before), searchable(syntax.chosen_before), searchable(syntax.honoured_after),
+            {u: searchable(b) for u, b in syntax.not_after_unit.items()}, searchable(syntax.not_police_work),
+            searchable(syntax.small_count_nouns), searchable(syntax.harmed_after))
 
 
 _RANGE_MARKS = frozenset("至到~～－-")  # (what stands right before the second number of a range, blanks aside)
-_RANGE_BEFORE = re.compile(r"[\d零一二两三四五六七八九十百千万]\s*(?:至|到|~|～|－|-)\s*$")  # 20至30名, 二十到三十人
+_RANGE_BEFORE = searchable(r"[\d零一二两三四五六七八九十百千万]\s*(?:至|到|~|～|－|-)\s*$")  # 20至30名, 二十到三十人
 
 
 def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:

@@ -1,28 +1,130 @@
-"""A long alternation of rule patterns, searched without trying every pattern at every offset.
+r"""Patterns compiled to be searched fast: `searchable` and `Alternation`.
 
-`re` tries each alternative of `a|b|c…` at each offset of the text. For the boilerplate lines
-(twenty patterns of several alternatives each, some anchored with `^`) that made one search of
-a line cost as much as segmenting it. `Alternation` finds the same match faster:
+`searchable(pattern)` is `re.compile(pattern)` with one more hint for `search`. `re` skips
+ahead to the offsets where a match can start only when a pattern opens with a literal, a
+character class or an alternation of literals; a pattern that opens with a look-behind
+(`(?<!针)对|把|将`), a lookahead, an optional group (`(?:(\d{4})年)?(\d{1,2})日`) or an
+alternation of groups gets no such hint, and `re` enters its matcher at every offset — three
+to six times slower over the short windows the rules search. `searchable` works out the
+characters every match starts with from the parsed pattern (literals, classes, what a
+lookahead demands; look-behinds and anchors take no character) and writes them into the
+compiled pattern's info block, where `re` keeps the hint it finds itself. Patterns, groups and
+matches are those of `re.compile` (tests/test_patterns.py compares them for every pattern the
+pipeline compiles, over the corpus); a pattern whose first characters cannot be told (`.`,
+`[^…]`, one that can match the empty string) is compiled by `re.compile` as it is.
 
-- an alternative that opens with `^` can match only at the start, so it is tried there alone
-  (one `match` of the whole alternation);
-- the others are searched from the next offset on, behind a lookahead of the characters a
-  match of any of them can start with, which `re` tests in one step.
-
-The match is the one `re.compile("|".join(f"(?:{p})" for p in patterns)).search` returns:
-the leftmost, and at that offset the first alternative in order (tests/test_patterns.py).
-Where the first characters cannot be told (a pattern opening with `.` or `\\S`), the plain
-alternation is searched from the next offset instead.
+`Alternation` searches a long alternation of rule patterns (the boilerplate lines: twenty
+patterns of several alternatives, some anchored with `^`) without trying every alternative at
+every offset: an alternative that opens with `^` can match only at the start, so it is tried
+there alone (one `match` of the whole alternation); the others are searched from the next offset
+on, `searchable`, so that `re` skips to the characters one of them can start with. The match is
+the one `re.compile("|".join(f"(?:{p})" for p in patterns)).search` returns: the leftmost, and
+at that offset the first alternative in order.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Optional
 
+from re import _compiler, _parser
 from re import _constants as C  # noqa: N812 (the parser's opcodes)
-from re import _parser
 
-_MAX_RANGE = 512  # a character range wider than this is not spelled out (the lookahead is left off)
+
+@lru_cache(maxsize=2048)
+def searchable(pattern: str, flags: int = 0) -> re.Pattern:
+    """`re.compile(pattern, flags)`, with the characters a match can start with told to `re`'s
+    search (see above). Cached as `re.compile` is: a stage may compile its rule's pattern per call."""
+    try:
+        return _hinted(pattern, int(flags))
+    except Exception:  # noqa: BLE001 (an interpreter whose `re` internals differ: plain re, as fast as before)
+        return re.compile(pattern, flags)
+
+
+def search_starts(pattern: str, flags: int = 0) -> Optional[list]:
+    """The class items (LITERAL, RANGE, CATEGORY) `searchable` tells `re` a match starts with;
+    None when `re` finds a hint of its own, or none can be told."""
+    return _parsed_starts(_parser.parse(pattern, flags), flags)[1]
+
+
+def _parsed_starts(p, flags: int) -> tuple[int, Optional[list]]:
+    flags = p.state.flags | flags
+    if (not p.getwidth()[0] or flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_LOCALE)
+            or _compiler._get_literal_prefix(p, flags)[0] or _compiler._get_charset_prefix(p, flags)):
+        return flags, None
+    return flags, _starts(list(p.data))
+
+
+def _hinted(pattern: str, flags: int) -> re.Pattern:
+    """What `re._compiler.compile` does, with the hint in the info block when there is one."""
+    import _sre
+
+    p = _parser.parse(pattern, flags)
+    flags, starts = _parsed_starts(p, flags)
+    if starts:
+        lo, hi = p.getwidth()
+        # the info block `_compiler._compile_info` writes for a pattern that opens with a class
+        code = [C.INFO, 0, C.SRE_INFO_CHARSET, min(lo, _compiler.MAXCODE), min(hi, _compiler.MAXCODE)]
+        _compiler._compile_charset(_compiler._optimize_charset(starts)[0], flags, code)
+        code[1] = len(code) - 1
+        _compiler._compile(code, p.data, flags)
+        code.append(C.SUCCESS)
+    else:
+        code = _compiler._code(p, flags)
+    indexgroup = [None] * p.state.groups
+    for name, i in p.state.groupdict.items():
+        indexgroup[i] = name
+    return _sre.compile(pattern, flags, code, p.state.groups - 1, p.state.groupdict, tuple(indexgroup))
+
+
+def _starts(items: list) -> Optional[list]:
+    """The class items (LITERAL, RANGE, CATEGORY) every match of a parsed sequence starts with,
+    or None when they cannot be told or the sequence can match nothing."""
+    found, empty = _sequence_starts(items)
+    return found if found and not empty else None
+
+
+def _sequence_starts(items) -> tuple[Optional[list], bool]:
+    """(class items, whether the sequence can match the empty string); (None, _) when not told."""
+    out: list = []
+    for op, av in items:
+        found, empty = _item_starts(op, av)
+        if found is None:
+            return None, False
+        out += found
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _item_starts(op, av) -> tuple[Optional[list], bool]:
+    if op is C.LITERAL:
+        return [(op, av)], False
+    if op is C.IN:
+        return (None, False) if any(o is C.NEGATE for o, _ in av) else (list(av), False)
+    if op is C.SUBPATTERN:
+        return _sequence_starts(av[3])
+    if op is C.ATOMIC_GROUP:
+        return _sequence_starts(av)
+    if op is C.BRANCH:
+        union: list = []
+        empty = False
+        for alt in av[1]:
+            found, e = _sequence_starts(alt)
+            if found is None:
+                return None, False
+            union += found
+            empty = empty or e
+        return union, empty
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        found, empty = _sequence_starts(av[2])
+        return (None, False) if found is None else (found, empty or av[0] == 0)
+    if op is C.ASSERT and av[0] > 0:  # a lookahead that takes a character: the match starts with one of its
+        found, empty = _sequence_starts(av[1])
+        return (found, False) if found is not None and not empty else ([], True)
+    if op in (C.ASSERT, C.ASSERT_NOT, C.AT):  # look-behinds, negative lookaheads, anchors: no character taken
+        return [], True
+    return None, False  # ., [^…], a back-reference …
 
 
 def split_top(pattern: str) -> list[str]:
@@ -53,38 +155,6 @@ def split_top(pattern: str) -> list[str]:
     return out
 
 
-def _first(items: list) -> Optional[set[str]]:
-    """The characters every match of a parsed sequence starts with, or None when they cannot be told."""
-    if not items:
-        return None
-    op, av = items[0]
-    if op is C.LITERAL:
-        return {chr(av)}
-    if op is C.IN:
-        chars: set[str] = set()
-        for o, a in av:
-            if o is C.LITERAL:
-                chars.add(chr(a))
-            elif o is C.RANGE and a[1] - a[0] <= _MAX_RANGE:
-                chars.update(map(chr, range(a[0], a[1] + 1)))
-            else:  # a negated class, \d, \s …
-                return None
-        return chars
-    if op is C.SUBPATTERN:
-        return _first(list(av[3]))
-    if op is C.BRANCH:
-        union: set[str] = set()
-        for alt in av[1]:
-            f = _first(list(alt))
-            if f is None:
-                return None
-            union |= f
-        return union
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-        return _first(list(av[2]))
-    return None
-
-
 def _anchored(branch: str) -> bool:
     """The alternative opens with ^ (outside any group's alternatives): it matches only at the start."""
     items = list(_parser.parse(branch))
@@ -93,27 +163,18 @@ def _anchored(branch: str) -> bool:
     return bool(items) and items[0] == (C.AT, C.AT_BEGINNING)
 
 
-def first_chars(branch: str) -> Optional[set[str]]:
-    return _first(list(_parser.parse(branch)))
-
-
 class Alternation:
     """`re.compile("|".join(f"(?:{p})" for p in patterns))` for `search`, faster (see above)."""
 
     __slots__ = ("whole", "rest", "pattern")
-    rest: Optional[re.Pattern]  # the alternatives that are not anchored, behind their lookahead (None: all are)
+    rest: Optional[re.Pattern]  # the alternatives that are not anchored (None: all are)
 
     def __init__(self, patterns: Iterable[str]):
         patterns = list(patterns)
         self.pattern = "|".join(f"(?:{p})" for p in patterns) or "(?!)"
-        self.whole = re.compile(self.pattern)
+        self.whole = searchable(self.pattern)
         rest = [b for p in patterns for b in split_top(p) if not _anchored(b)]
-        firsts = [first_chars(b) for b in rest]
-        body = "|".join(f"(?:{b})" for b in rest)
-        if rest and all(f is not None for f in firsts) and not self.whole.flags & re.IGNORECASE:
-            chars = "".join(sorted(set().union(*firsts)))
-            body = f"(?=[{re.escape(chars)}])(?:{body})"
-        self.rest = re.compile(body) if rest else None
+        self.rest = searchable("|".join(f"(?:{b})" for b in rest)) if rest else None
 
     def search(self, text: str) -> Optional[re.Match]:
         """The match `whole.search(text)` finds (its groups are numbered in `rest` after a match

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .models import ACTIVITY_TYPES, CATEGORIES
-from .patterns import Alternation
+from .patterns import Alternation, searchable
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -43,7 +43,7 @@ def _check_regex(v: Optional[str]) -> Optional[str]:
     if v is None:
         return v
     try:
-        re.compile(v)
+        searchable(v)
     except re.error as exc:
         raise ValueError(f"bad regular expression {v!r}: {exc}") from exc
     return v
@@ -104,11 +104,11 @@ class TallyRule(BaseModel):
 
     @cached_property
     def verb_re(self):
-        return re.compile(self.verb) if self.verb else None
+        return searchable(self.verb) if self.verb else None
 
     @cached_property
     def noun_re(self):
-        return re.compile(self.noun) if self.noun else None
+        return searchable(self.noun) if self.noun else None
 
 
 class Cue(BaseModel):
@@ -128,7 +128,7 @@ class Cue(BaseModel):
 
     @cached_property
     def re(self) -> re.Pattern:
-        return re.compile(self.pattern)
+        return searchable(self.pattern)
 
     def finds(self, text: str) -> bool:
         return getattr(self.re, self.use)(text) is not None
@@ -281,17 +281,17 @@ class ActivityRules(BaseModel):
 
     @cached_property
     def heads_re(self):
-        return re.compile("|".join(sorted(map(re.escape, self.heads), key=len, reverse=True)))
+        return searchable("|".join(sorted(map(re.escape, self.heads), key=len, reverse=True)))
 
     @cached_property
     def compiled(self):
-        return {k: re.compile(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity",
+        return {k: searchable(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity",
                                                           "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved",
                                                           "event_secured", "crackdown")}
 
     @cached_property
     def type_res(self):
-        return [(c.type, re.compile(c.pattern)) for c in self.types]
+        return [(c.type, searchable(c.pattern)) for c in self.types]
 
     @cached_property
     def clause_kind_res(self):

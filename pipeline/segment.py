@@ -19,7 +19,6 @@ import bisect
 import gc
 import logging
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from .cache import cached
+from .patterns import searchable
 
 
 def _jieba():
@@ -100,7 +100,7 @@ class Tokens:
         return ws, we
 
 
-_RUN = re.compile(r"\S+")
+_RUN = searchable(r"\S+")
 
 
 def tokens(text: str, userdict: Path) -> Tokens:
@@ -120,8 +120,8 @@ def tokens(text: str, userdict: Path) -> Tokens:
     return Tokens(starts, texts)
 
 
-_ASCII_PUNCT = re.compile(r"[0-9A-Za-z][^\u0080-\uffff0-9A-Za-z\s]|[^\u0080-\uffff0-9A-Za-z\s][0-9A-Za-z]")
-_JIEBA_ASCII = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip: how jieba cuts such a run
+_ASCII_PUNCT = searchable(r"[0-9A-Za-z][^\u0080-\uffff0-9A-Za-z\s]|[^\u0080-\uffff0-9A-Za-z\s][0-9A-Za-z]")
+_JIEBA_ASCII = searchable(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip: how jieba cuts such a run
 
 
 def _ascii_as_jieba(words: list[str], in_dictionary) -> list[str]:

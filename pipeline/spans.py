@@ -6,10 +6,12 @@ import bisect
 import re
 from functools import lru_cache
 
+from .patterns import searchable
+
 
 @lru_cache(maxsize=16)
 def _any_of(ends: str) -> re.Pattern:
-    return re.compile("[" + re.escape(ends) + "]")
+    return searchable("[" + re.escape(ends) + "]")
 
 
 class Marks:

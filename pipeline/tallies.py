@@ -13,28 +13,29 @@ from functools import lru_cache
 from typing import Optional
 
 from .numbers import Quantity, find_quantities
+from .patterns import searchable
 from .spans import Marks, marks
 from .rules import LanguageCues, TallyRule, TallyRules, derived
 
 SENTENCE_END = "。!?;\n"
 ITEM_END = SENTENCE_END + ",、:()《》【】[]"
 # a short alternative or a common name in brackets right before a count (服务站(点), 片剂(俗称“麻古”))
-_ASIDE = re.compile(r"\((?:[\u4e00-\u9fa5、]{1,4}|(?:俗称|简称|又称|即)“?[^”()\d]{1,6}”?)\)$")
-_NEXT_ITEM = re.compile(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
+_ASIDE = searchable(r"\((?:[\u4e00-\u9fa5、]{1,4}|(?:俗称|简称|又称|即)“?[^”()\d]{1,6}”?)\)$")
+_NEXT_ITEM = searchable(r"\d|[一二两三四五六七八九十百千万]{1,4}[余多]?[个名人起件次]|[,:;()]")
 # (将近 before a number is a hedge, 将近200人; 将近期… is 将 and 近期)
-_TO_OBJECT = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;、:对把将]{0,16}?[近约]?$")
+_TO_OBJECT = searchable(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;、:对把将]{0,16}?[近约]?$")
 # …, and a later item of a 、-list that object is (对31家收购站、18家修理厂进行清理整顿)
-_TO_OBJECT_LIST = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;:对把将]{0,40}?、$")
+_TO_OBJECT_LIST = searchable(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;:对把将]{0,40}?、$")
 # …, and the first count of an object whose words before it hold a 、-list (将…盗窃、诈骗等案件中追缴的现金23.6万元)
-_TO_OBJECT_LISTED = re.compile(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;:对把将\d]{0,40}?[近约]?$")
+_TO_OBJECT_LISTED = searchable(r"(?:(?<!针)对|把|将(?!近[\d一二两三四五六七八九十百千万]))[^,。;:对把将\d]{0,40}?[近约]?$")
 # 县(市、区), 县(市): the kinds of county-level body a count covers, written inside the noun
-_ADMIN_KINDS = re.compile(r"\([县市区旗、]+\)")
-_HAN = re.compile(r"[\u4e00-\u9fa5]")
-_DIGIT = re.compile(r"\d")
-_PARTICLES = re.compile(r"[的共都均已]*")
-_NOTHING_AFTER = re.compile(r"[,。;、()\n]|$")
-_BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
-_BULLETS = re.compile(r"[\s■□●○◆◇▲△★☆•·\-*>]*")
+_ADMIN_KINDS = searchable(r"\([县市区旗、]+\)")
+_HAN = searchable(r"[\u4e00-\u9fa5]")
+_DIGIT = searchable(r"\d")
+_PARTICLES = searchable(r"[的共都均已]*")
+_NOTHING_AFTER = searchable(r"[,。;、()\n]|$")
+_BOOK_TITLE = searchable(r"《[^《》\n]{1,40}》")
+_BULLETS = searchable(r"[\s■□●○◆◇▲△★☆•·\-*>]*")
 
 
 @dataclass(slots=True)
@@ -58,21 +59,21 @@ class Finding:
 def _counted_in(units: tuple[str, ...]) -> re.Pattern:
     """A count and its classifier (group 1)."""
     alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
-    return re.compile(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
+    return searchable(r"(?:\d[\d.]*|[一二两三四五六七八九十百千万亿]+)[余多]?[万亿]?(" + alt + ")")
 
 
 @lru_cache(maxsize=8)
 def _unit_at_end(units: tuple[str, ...]) -> re.Pattern:
-    return re.compile("(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")$")
+    return searchable("(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")$")
 
 
-_ANY_DIGIT = re.compile(r"\d|[一二两三四五六七八九十]")
+_ANY_DIGIT = searchable(r"\d|[一二两三四五六七八九十]")
 
 
-_PART_OPENING = re.compile(r"其中|包括")
-_CLAUSE_STOP = re.compile(r"[,;]")
-_AFTER_COMMA = re.compile(r"(?<=,)")
-_NEWLINE = re.compile(r"\n")
+_PART_OPENING = searchable(r"其中|包括")
+_CLAUSE_STOP = searchable(r"[,;]")
+_AFTER_COMMA = searchable(r"(?<=,)")
+_NEWLINE = searchable(r"\n")
 
 
 def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional[Marks] = None,
@@ -187,13 +188,13 @@ def _closing(text: str, at: int) -> int:
     return -1
 
 
-_BRACKET = re.compile(r"[()\n]")
+_BRACKET = searchable(r"[()\n]")
 
 
 def _openings(rules: TallyRules) -> tuple[re.Pattern, ...]:
     """The verbs of the rules that a verb alone decides (cases.verb: 破获|侦破|…, materials.verb:
     发放|张贴|…): two parts that open with verbs of one such rule are of the same kind."""
-    return derived(rules, ("openings",), lambda: tuple(re.compile(f"(?:{r.verb})了?") for r in rules.rules
+    return derived(rules, ("openings",), lambda: tuple(searchable(f"(?:{r.verb})了?") for r in rules.rules
                                                        if r.verb and not r.decisive and r.noun is None and r.units))
 
 
@@ -278,7 +279,7 @@ def _build_lexicon(rules: TallyRules) -> re.Pattern:
     # atomic: a verb the lookahead rules out (检查 in 检查点位) does not give way to a shorter one (检);
     # the leading class of first characters keeps the scan fast (an atomic group hides them from re)
     first = re.escape("".join(sorted({a[0] for a in alts if a})))
-    return re.compile(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏租口]|处(?![罚置理])|入境)")
+    return searchable(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏租口]|处(?![罚置理])|入境)")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:

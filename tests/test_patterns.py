@@ -1,9 +1,13 @@
-"""patterns.Alternation: the same match as the plain alternation of the patterns, found faster."""
+"""patterns.searchable and patterns.Alternation: the same matches as `re.compile`, found faster."""
+import gc
 import re
+from pathlib import Path
 
 import pytest
 
-from pipeline.patterns import Alternation, first_chars, split_top
+from pipeline.patterns import Alternation, search_starts, searchable, split_top
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PATTERNS = [
     "新闻热线|报料热线|联系电话[::]",
@@ -28,13 +32,50 @@ def test_split_top_keeps_groups_classes_and_escapes_whole():
     assert split_top("abc") == ["abc"]
 
 
-def test_first_chars_or_none_when_they_cannot_be_told():
-    assert first_chars("新闻热线") == {"新"}
-    assert first_chars(r"(阅读量|点击数)[::]?\s*\d") == {"阅", "点"}
-    assert first_chars(r"[a-c]{2}x") == {"a", "b", "c"}
-    assert first_chars(r"\s*首页") is None  # may start with a blank, or not
-    assert first_chars(r"\S+") is None
-    assert first_chars(r"(?:x)?y") is None
+def _chars(items):
+    return None if items is None else {chr(av) for op, av in items}
+
+
+def test_the_characters_a_match_starts_with_or_none_when_they_cannot_be_told():
+    assert _chars(search_starts(r"(?:(?<!针)对|把|将(?!近\d))[^,]{0,16}?$")) == {"对", "把", "将"}  # behind a look-behind
+    assert _chars(search_starts(r"(?=[作涉])(?:作案|涉案金额)$")) == {"作", "涉"}  # what the lookahead asks
+    assert _chars(search_starts(r"(?:深入|走进)[^,]{0,8}$|(?<![存现])在")) == {"深", "走", "在"}
+    assert _chars(search_starts(r"(?:今年)?(?:(?<=[,。])|自)x")) == {"今", "自", "x"}  # optional parts and what follows
+    digit = search_starts(r"(?:(?P<y>\d{4})年)?(?P<d>\d{1,2})日")
+    assert digit is not None and all(op is re._constants.IN or str(op) == "CATEGORY" for op, _ in digit)
+    assert search_starts("新闻热线|报料热线") is None  # re finds this hint itself
+    assert search_starts(r"[^,]+x") is None and search_starts(r".x") is None
+    assert [str(op) for op, _ in search_starts(r"\S+")] == ["CATEGORY"]  # a class of its own: not a blank
+    assert search_starts(r"(?<!a)b?") is None  # it can match the empty string
+    assert search_starts(r"(?i)(?<!a)b") is None  # case-folded: left to re
+
+
+def _compiled_by_the_pipeline(rules) -> list[re.Pattern]:
+    """Every pattern object alive once extraction has run: the modules', the rules', the derived ones."""
+    from pipeline.extract import analyse
+    from pipeline.read import read_all
+
+    for d in list(read_all([ROOT / "corpus"]))[::10]:
+        if hasattr(d, "text"):
+            analyse(d, rules)
+    return list({(p.pattern, p.flags): p for p in gc.get_objects() if isinstance(p, re.Pattern) and isinstance(p.pattern, str)}.values())
+
+
+def test_searchable_finds_what_re_compile_finds_for_every_pattern_of_the_pipeline(rules):
+    from pipeline.read import read_all
+
+    texts = [d.text for d in read_all([ROOT / "corpus"]) if hasattr(d, "text")][::3]
+    patterns = _compiled_by_the_pipeline(rules)
+    hinted = [p for p in patterns if search_starts(p.pattern, p.flags)]
+    assert len(patterns) > 300 and len(hinted) > 80  # the rules' patterns are among them
+    for p in hinted:
+        plain, fast = re.compile(p.pattern, p.flags), searchable(p.pattern, p.flags)
+        assert fast.groupindex == plain.groupindex and fast.groups == plain.groups
+        for text in texts:
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)], p.pattern
+            for a in range(0, len(text), 37):  # windows, as the rules search them (pos and endpos; look-behinds see before pos)
+                x, y = plain.search(text, a, a + 24), fast.search(text, a, a + 24)
+                assert (x and (x.span(), x.groups())) == (y and (y.span(), y.groups())), p.pattern
 
 
 @pytest.mark.parametrize("line", LINES)
@@ -47,17 +88,16 @@ def test_the_same_match_as_the_plain_alternation(line):
         assert (a.span(), a.group(0)) == (b.span(), b.group(0))
 
 
-def test_anchored_alternatives_are_tried_at_the_start_only_and_the_rest_behind_a_lookahead():
+def test_anchored_alternatives_are_tried_at_the_start_only_and_the_rest_searched_by_their_first_characters():
     fast = Alternation(PATTERNS)
-    assert fast.rest.pattern.startswith("(?=[")
     assert "上一篇" not in fast.rest.pattern  # anchored: matched at the start by the whole alternation
     assert Alternation([r"^\s*热点排行\s*$"]).rest is None
-    assert Alternation([r"\S+首页"]).rest.pattern == r"(?:\S+首页)"  # no lookahead when the first characters are unknown
+    assert Alternation([r"\S+首页"]).rest.pattern == r"(?:\S+首页)"
 
 
-def test_the_boilerplate_rules_are_searched_behind_a_lookahead(rules):
+def test_the_boilerplate_rules_are_searched_by_their_first_characters(rules):
     # the boilerplate lines cost as much as segmenting the text before: keep them fast
-    assert rules.boilerplate.line_re.rest.pattern.startswith("(?=[")
+    assert search_starts(rules.boilerplate.line_re.rest.pattern) is not None
     assert rules.boilerplate.line_re.search("当前位置:首页 > 警务动态").group(0) == "当前位置"
 
 
