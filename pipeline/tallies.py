@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .numbers import Quantity, find_quantities
-from .patterns import searchable
+from .patterns import longest_word, searchable
 from .spans import Marks, marks
 from .rules import LanguageCues, TallyRule, TallyRules, derived
 
@@ -275,11 +275,9 @@ def _build_lexicon(rules: TallyRules) -> re.Pattern:
     for r in rules.rules:
         if r.verb:
             alts.update(a for a in r.verb.split("|") if a and not any(ch in a for ch in "()[]?*+\\"))
-    alt = "|".join(sorted(alts, key=len, reverse=True))
-    # atomic: a verb the lookahead rules out (检查 in 检查点位) does not give way to a shorter one (检);
-    # the leading class of first characters keeps the scan fast (an atomic group hides them from re)
-    first = re.escape("".join(sorted({a[0] for a in alts if a})))
-    return searchable(rf"(?=[{first}])(?>{alt})(?![站点岗所室队员台栏租口]|处(?![罚置理])|入境)")
+    # the longest verb at an offset: a verb the lookahead rules out (检查 in 检查点位) does not give
+    # way to a shorter one (检)
+    return searchable(longest_word(alts) + "(?![站点岗所室队员台栏租口]|处(?![罚置理])|入境)")
 
 
 def _first_verb(verbs: re.Pattern, text: str) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.patterns import Alternation, search_starts, searchable, split_top
+from pipeline.patterns import Alternation, longest_word, search_starts, searchable, split_top
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,3 +108,16 @@ def test_marks_of_a_text_are_found_once_and_tell_the_stretch_around_an_offset():
     clauses = marks(text, "。,")
     assert clauses is marks(text, "。,")  # tallies and links read the same clauses of an article
     assert clauses.around(0) == (0, 6) and clauses.around(7) == (7, 11) and clauses.around(12) == (12, len(text))
+
+
+def test_longest_word_matches_as_the_atomic_alternation_of_the_words_longest_first():
+    words = ["检", "检查", "检查站", "查处", "查", "处罚", "破获", "破", "劝导", "宣传"]
+    plain = re.compile("(?>" + "|".join(sorted(words, key=len, reverse=True)) + ")(?![点岗])")
+    tree = searchable(longest_word(words) + "(?![点岗])")
+    text = "检查点位3个,检查站2个,检查车辆,查处违法,处罚5人,破获案件,破案,劝导员,宣传单,检点"
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert all((tree.match(text, i) and tree.match(text, i).span()) == (plain.match(text, i) and plain.match(text, i).span())
+               for i in range(len(text)))
+    assert tree.match("检查点") is None  # 检查 is ruled out by what follows it: 检 does not stand in for it
+    assert tree.match("检查站前").group(0) == "检查站" and search_starts(tree.pattern) is not None
+    assert longest_word([]) == "(?!)"
