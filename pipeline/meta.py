@@ -314,7 +314,10 @@ def _branches(text: str, gz) -> list[tuple[int, int, str, list[Place]]]:
     """X市公安局Y分局 names a district of X even when Y alone is too common a word to be taken
     for a place (枣庄市公安局市中分局 → 市中区 of 枣庄市)."""
     out = []
-    for m in _BRANCH.finditer(text):
+    at = text.find("市公安局")  # every match holds it, at most six characters after the match starts
+    if at < 0:
+        return out
+    for m in _BRANCH.finditer(text, max(0, at - 6)):
         city, stem = m.group(1), m.group(2)
         for name in (stem, stem + "区", stem + "县"):
             places = [p for p in gz.by_name.get(name, []) if p.level == "county" and p.city == city]
