@@ -12,9 +12,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
+import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import models
+from .cache import cached
 from .models import ACTIVITY_TYPES, CATEGORIES
 from .patterns import Alternation, searchable
 
@@ -452,12 +455,20 @@ def load_rules(rules_dir: Path | str | None = None) -> Rules:
     for p in [*files.values(), userdict]:
         if p.exists():
             h.update(p.read_bytes())
-    return Rules(
-        tallies=_parse(TallyRules, files["tallies"]),
-        activities=_parse(ActivityRules, files["activities"]),
-        language=_parse(Language, files["language"]),
-        boilerplate=_parse(Boilerplate, files["boilerplate"]),
-        metadata=_parse(MetadataRules, files["metadata"]),
-        userdict=userdict,
-        version=h.hexdigest()[:12],
-    )
+
+    def parse() -> Rules:
+        return Rules(
+            tallies=_parse(TallyRules, files["tallies"]),
+            activities=_parse(ActivityRules, files["activities"]),
+            language=_parse(Language, files["language"]),
+            boilerplate=_parse(Boilerplate, files["boilerplate"]),
+            metadata=_parse(MetadataRules, files["metadata"]),
+            userdict=userdict,
+            version=h.hexdigest()[:12],
+        )
+
+    # parsed and checked once for these files' contents (a tenth of a second of every start-up), then
+    # read back from the cache; a file that fails raises here as before, and nothing is kept
+    # (keyed by what decides the result: the files, where they are, this module, models' lists, pydantic)
+    models_py = hashlib.sha1(Path(models.__file__).read_bytes()).hexdigest()
+    return cached("rules", __file__, f"{d.resolve()}|{h.hexdigest()}|{models_py}|{pydantic.VERSION}", parse)

@@ -58,3 +58,27 @@ def test_jiebas_prefix_table_read_from_the_cache_gives_jiebas_own_tokens(tmp_pat
     assert list(tmp_path.glob("jieba-prefix-dict-*.pickle"))
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert first[0] == second[0] == "True" and int(first[1]) > 10
+
+
+def test_rules_are_parsed_once_for_their_contents_and_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from pipeline.rules import RuleError, load_rules
+
+    monkeypatch.setenv("PRESSMETRICS_CACHE", str(tmp_path / "cache"))
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules_dir)
+    first = load_rules(rules_dir)
+    assert list((tmp_path / "cache").glob("rules-*.pickle"))
+    again = load_rules(rules_dir)  # read back
+    assert again is not first and again.model_dump() == first.model_dump()
+    language = rules_dir / "language.yaml"
+    language.write_text(language.read_text(encoding="utf-8") + "\n# a note\n", encoding="utf-8")
+    changed = load_rules(rules_dir)
+    assert changed.version != first.version and changed.language == first.language
+    language.write_text(language.read_text(encoding="utf-8") + "\nnot: [valid\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="language.yaml"):  # a broken file is reported, never a cached copy used
+        load_rules(rules_dir)

@@ -58,7 +58,12 @@ def _compiled_by_the_pipeline(rules) -> list[re.Pattern]:
     for d in list(read_all([ROOT / "corpus"]))[::10]:
         if hasattr(d, "text"):
             analyse(d, rules)
-    return list({(p.pattern, p.flags): p for p in gc.get_objects() if isinstance(p, re.Pattern) and isinstance(p.pattern, str)}.values())
+    gc.unfreeze()  # (extraction's warm-up freezes what is alive, and get_objects leaves frozen objects out)
+    try:
+        alive = gc.get_objects()
+    finally:
+        gc.freeze()
+    return list({(p.pattern, p.flags): p for p in alive if isinstance(p, re.Pattern) and isinstance(p.pattern, str)}.values())
 
 
 def test_searchable_finds_what_re_compile_finds_for_every_pattern_of_the_pipeline(rules):
