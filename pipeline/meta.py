@@ -457,7 +457,8 @@ _ZONE_BRANCH = searchable(r"[\u4e00-\u9fa5]{1,10}?分局")
 def _constructed(place: Place, region: dict) -> list[str]:
     """The agency's full name as bureaus write it; a city district's 分局 has two forms
     (杭州市公安局富阳分局, 杭州市公安局富阳区分局; 上海市公安局浦东分局 for 浦东新区), the first of
-    which is used when the text has neither."""
+    which is used when the text has none of them, and some districts' bureaus are named as a
+    county's are, after their city (重庆市黔江区公安局): taken when the text names it so."""
     if region["level"] == "province":
         return [region["province"] + ("公安局" if region["province"] in MUNICIPALITIES else "公安厅")]
     if region["level"] == "city":
@@ -466,5 +467,5 @@ def _constructed(place: Place, region: dict) -> list[str]:
     city = region.get("city")
     if county.endswith("区") and city:
         stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county[:-1]
-        return [f"{city}公安局{stem}分局", f"{city}公安局{county}分局"]
+        return [f"{city}公安局{stem}分局", f"{city}公安局{county}分局", f"{city}{county}公安局"]
     return [county + "公安局"]

@@ -291,6 +291,9 @@ def test_region_levels(rules):
     # a district's 分局 written with 区 (万州区公安分局) keeps it in the full name
     art = analyse(raw("标题\n2023-01-28 来源:万州日报\n春运期间,万州区公安分局交巡警支队出动警力3200余人次。"), rules).article
     assert (art.region.adcode, art.agency) == ("500101", "重庆市公安局万州区分局")
+    # a district's bureau named as a county's is, after its city (重庆市黔江区公安局): the name the text gives
+    art = analyse(raw("标题\n2024-05-20\n5月18日,重庆市黔江区公安局举办“警营开放日”活动,邀请群众150余人走进警营。"), rules).article
+    assert (art.region.adcode, art.agency) == ("500114", "重庆市黔江区公安局")
     # a station a bureau names (崇州市公安局怀远派出所) is named after its town: 怀远 is no county here
     # (it is one in Anhui), in the headline's 怀远派出所 as much as in the body's
     art = analyse(raw("怀远派出所召开警民恳谈会\n来源:崇州市人民政府网 发布时间:2022年11月08日\n"
