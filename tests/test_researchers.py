@@ -88,8 +88,9 @@ HAND_VIOLATIONS = [
     ("2023", "320723", "灌云县", 68, 16),    # a WeChat post's ✅ bullets; 其中醉驾15起 is a breakdown
     ("2023", "430726", "石门县", 59, 17),    # a GBK file; 12 + 47: 查处…其他违法行为47起 after 其中醉酒驾驶3起 is a total of its own
     ("2023", "341221", "临泉县", 41, 18),    # a WeChat post's 👉 bullets in a 夏夜治安巡查 week
-    ("2023", "532822", "勐海县", 23, 19),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
-    ("2023", "320117", "溧水区", 13, 20),     # 9 + 4 in a 夏夜治安巡查 night
+    ("2023", "431081", "资兴市", 41, 18),    # ties with 临泉: a GBK file, 查处超速、疲劳驾驶等交通违法行为41起 in a vehicle check
+    ("2023", "532822", "勐海县", 23, 20),    # 查处酒驾醉驾违法行为23起 in a 泼水节 duty
+    ("2023", "320117", "溧水区", 13, 21),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
     ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
@@ -125,9 +126,9 @@ def test_compare_equals_the_hand_computed_table(db):
 
 def test_compare_filters_periods_and_population(db, tmp_path):
     r = run("compare", "--db", db, "--category", "violations", "--region", "湖南", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322", "430821", "430528", "431127", "430426"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322", "430821", "430528", "431127", "430426", "431081"}
     r = run("compare", "--db", db, "--category", "violations", "--region", "43", "--format", "json")
-    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322", "430821", "430528", "431127", "430426"}
+    assert {d["adcode"] for d in json.loads(r.output)} == {"430212", "431022", "430624", "431225", "431321", "430682", "433122", "430424", "430223", "431026", "431126", "430181", "430482", "431227", "430281", "433101", "430726", "430623", "430581", "431322", "430821", "430528", "431127", "430426", "431081"}
     r = run("compare", "--db", db, "--category", "officers", "--from", "2022-01-01", "--to", "2022-12-31", "--period", "quarter", "--format", "json")
     data = json.loads(r.output)
     assert data and all(d["period"].startswith("2022-Q") for d in data)
