@@ -136,6 +136,9 @@ def _ascii_as_jieba(words: list[str], in_dictionary) -> list[str]:
     return out
 
 
+_DEFAULT_FOR: Optional[str] = None  # the user dictionary added to rjieba's own segmenter
+
+
 @lru_cache(maxsize=4)
 def _cutter(userdict: str):
     """The function that cuts one run of text: jieba-rs with the user dictionary added, or jieba."""
@@ -144,7 +147,13 @@ def _cutter(userdict: str):
     except ImportError:  # no wheel for this machine: jieba's own, the same tokens, slower
         load_jieba(userdict)
         return _jieba().lcut
-    segmenter = rjieba.Jieba()
+    global _DEFAULT_FOR
+    if _DEFAULT_FOR in (None, userdict):
+        # the segmenter rjieba builds when imported (its module-level cut, as jieba's own), with the
+        # user dictionary added: a second one would load the dictionary again (0.1 s of start-up)
+        _DEFAULT_FOR, segmenter = userdict, rjieba
+    else:  # another rules folder's dictionary in the same process: a segmenter of its own
+        segmenter = rjieba.Jieba()
     for word, freq, tag in _userdict_entries(userdict):
         segmenter.add_word(word, freq, tag)
     cut, in_dictionary = segmenter.cut, segmenter.has_word

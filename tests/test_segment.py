@@ -49,3 +49,14 @@ def test_without_the_rjieba_wheel_tokens_come_from_jieba_itself(rules, own, monk
         assert tokens(text, rules.userdict).texts == own(text)
     finally:
         segment._cutter.cache_clear()
+
+
+def test_each_user_dictionary_in_a_process_cuts_with_its_own_words(rules, tmp_path):
+    # the first dictionary is added to rjieba's own segmenter; another rules folder's gets one of its own
+    other = tmp_path / "userdict.txt"
+    other.write_text("清风雅韵 100000 nz\n", encoding="utf-8")
+    text = "鱼台县公安局开展清风雅韵行动"
+    ours = tokens(text, rules.userdict).texts
+    theirs = tokens(text, other).texts
+    assert "清风雅韵" in theirs and "清风雅韵" not in ours
+    assert tokens(text, rules.userdict).texts == ours  # the first one's cut is unchanged by the second's words
