@@ -105,14 +105,16 @@ HAND_VIOLATIONS = [
     ("2024", "360781", "瑞金市", 380, 13),    # 劝导交通违法行为380余起 at school-gate posts
     ("2024", "420583", "枝江市", 326, 14),    # 春运 duty; 其中客车超员12起 a breakdown; 劝返…车辆45辆 people turned back
     ("2024", "140581", "高平市", 210, 15),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "430281", "醴陵市", 59, 16),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 17),
+    ("2024", "654301", "阿勒泰市", 86, 16),   # 劝导纠正…交通违法行为86起 during a winter publicity (宣传期间)
+    ("2024", "430281", "醴陵市", 59, 17),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 18),
     ("2024", "431026", "汝城县", 444, 12),    # 32 (劝导纠正不戴头盔行为 in a traffic talk) + 412 in a winter campaign, 其中 17 + 4 + 23 a breakdown
-    ("2024", "330522", "长兴县", 31, 18),    # 查处酒驾醉驾违法行为31起 in a 五一 holiday (5月1日-5月5日)
-    ("2024", "411381", "邓州市", 29, 19),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 20),   # 查处违规燃放行为23起 in a joint inspection
-    ("2024", "430528", "新宁县", 23, 20),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
-    ("2024", "530602", "昭阳区", 9, 22),     # 查处治安违法行为9起 on four nights of patrols (ranks after the two tied at 20)
+    ("2024", "330522", "长兴县", 31, 19),    # 查处酒驾醉驾违法行为31起 in a 五一 holiday (5月1日-5月5日)
+    ("2024", "411381", "邓州市", 29, 20),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 21),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430528", "新宁县", 23, 21),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
+    ("2024", "530602", "昭阳区", 9, 23),     # 查处治安违法行为9起 on four nights of patrols (ranks after the two tied at 21)
+    ("2024", "513228", "黑水县", 5, 24),     # 查处违规野外用火行为5起 in a forest fire check started 3月以来: the publication year
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
