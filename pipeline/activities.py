@@ -390,7 +390,8 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
             # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
             a.end, a.launched = None, True
     merged = _fold_in_named(_merge(found, body, title_end, rules.heads_re))
-    if all((a.counted or (a.bare_head and rules.compiled["bare_heads"].match(a.name))) and a.type == "security" for a in merged):
+    bare = rules.compiled["bare_heads"]
+    if all((a.counted or (a.bare_head and bare.match(a.name))) and a.type == "security" for a in merged):
         # a headline's holiday period with no activity named, or only patrols counted as they are
         # named (春节期间…开展武装巡逻320余次: a tally of the holiday's duty), or a bare 巡逻 (国庆假期期间,
         # …在景区开展巡逻,调解…): the duty through the holiday
