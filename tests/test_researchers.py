@@ -93,29 +93,30 @@ HAND_VIOLATIONS = [
     ("2023", "320117", "溧水区", 13, 21),     # 9 + 4 in a 夏夜治安巡查 night
     ("2024", "421181", "麻城市", 89000, 1),   # a year's review: 6.8万 + 2.1万 (其中酒驾醉驾1260起 a breakdown), undated: the publication year
     ("2024", "410882", "沁阳市", 58000, 2),  # 2023's figures published on 2024-01-05; 其中酒驾醉驾612起 is a breakdown
-    ("2024", "341322", "萧县", 12036, 3),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
-    ("2024", "360733", "会昌县", 3860, 4),   # a quarter's figures with no campaign: the publication year; 较去年同期增加36起 is a change, 发生…事故18起 no police work
-    ("2024", "430623", "华容县", 2860, 5),   # 较2022年的2130起 is last year's figure; 其中醉驾412起 a breakdown
-    ("2024", "620522", "秦安县", 2143, 6),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
-    ("2024", "430181", "浏阳市", 1606, 7),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
-    ("2024", "150783", "扎兰屯市", 1460, 8),  # a winter campaign; 其中酒后驾驶18起、醉酒驾驶6起、无证驾驶23起 a breakdown
-    ("2024", "350524", "安溪县", 1376, 9),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
-    ("2024", "350622", "云霄县", 1362, 10),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
-    ("2024", "410328", "洛宁县", 786, 11),   # 2023's year in figures; 较去年增加102起 is a change, no tally
-    ("2024", "230113", "双城区", 470, 12),   # an undated campaign: the publication year
-    ("2024", "360781", "瑞金市", 380, 14),    # 劝导交通违法行为380余起 at school-gate posts
-    ("2024", "420583", "枝江市", 326, 15),    # 春运 duty; 其中客车超员12起 a breakdown; 劝返…车辆45辆 people turned back
-    ("2024", "140581", "高平市", 210, 16),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
-    ("2024", "654301", "阿勒泰市", 86, 17),   # 劝导纠正…交通违法行为86起 during a winter publicity (宣传期间)
-    ("2024", "430281", "醴陵市", 59, 18),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
-    ("2024", "320981", "东台市", 53, 19),
-    ("2024", "431026", "汝城县", 444, 13),    # 32 (劝导纠正不戴头盔行为 in a traffic talk) + 412 in a winter campaign, 其中 17 + 4 + 23 a breakdown
-    ("2024", "330522", "长兴县", 31, 20),    # 查处酒驾醉驾违法行为31起 in a 五一 holiday (5月1日-5月5日)
-    ("2024", "411381", "邓州市", 29, 21),    # 酒驾、醉驾分别为23起、6起
-    ("2024", "310115", "浦东新区", 23, 22),   # 查处违规燃放行为23起 in a joint inspection
-    ("2024", "430528", "新宁县", 23, 22),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
-    ("2024", "530602", "昭阳区", 9, 24),     # 查处治安违法行为9起 on four nights of patrols (ranks after the two tied at 22)
-    ("2024", "513228", "黑水县", 5, 25),     # 查处违规野外用火行为5起 in a forest fire check started 3月以来: the publication year
+    ("2024", "429004", "仙桃市", 29200, 3),   # 2.6万 helmet + 3200余 seat-belt violations in a “一盔一带” campaign (劝导教育群众 are people educated)
+    ("2024", "341322", "萧县", 12036, 4),     # the headline's 1.2万起 rounds the body's 12036起: counted once; 其中 126 + 86 a breakdown
+    ("2024", "360733", "会昌县", 3860, 5),   # a quarter's figures with no campaign: the publication year; 较去年同期增加36起 is a change, 发生…事故18起 no police work
+    ("2024", "430623", "华容县", 2860, 6),   # 较2022年的2130起 is last year's figure; 其中醉驾412起 a breakdown
+    ("2024", "620522", "秦安县", 2143, 7),   # written as a label and its figure (查处各类交通违法:2143起); (其中…86起) a breakdown
+    ("2024", "430181", "浏阳市", 1606, 8),   # 2023's year in figures: 酒驾、醉驾分别为1320起、286起
+    ("2024", "150783", "扎兰屯市", 1460, 9),  # a winter campaign; 其中酒后驾驶18起、醉酒驾驶6起、无证驾驶23起 a breakdown
+    ("2024", "350524", "安溪县", 1376, 10),   # 其中酒后驾驶42起、醉酒驾驶9起 are a breakdown
+    ("2024", "350622", "云霄县", 1362, 11),   # a .jsonl line; 其中酒后驾驶39起、醉酒驾驶11起 are a breakdown
+    ("2024", "410328", "洛宁县", 786, 12),   # 2023's year in figures; 较去年增加102起 is a change, no tally
+    ("2024", "230113", "双城区", 470, 13),   # an undated campaign: the publication year
+    ("2024", "360781", "瑞金市", 380, 15),    # 劝导交通违法行为380余起 at school-gate posts
+    ("2024", "420583", "枝江市", 326, 16),    # 春运 duty; 其中客车超员12起 a breakdown; 劝返…车辆45辆 people turned back
+    ("2024", "140581", "高平市", 210, 17),    # a crawler's .jsonl line with no id; 劝导交通违法行为210起 at school-gate posts
+    ("2024", "654301", "阿勒泰市", 86, 18),   # 劝导纠正…交通违法行为86起 during a winter publicity (宣传期间)
+    ("2024", "430281", "醴陵市", 59, 19),     # 48 + 11, each written as a bulleted label and its figure (■ 查处酒后驾驶:48起)
+    ("2024", "320981", "东台市", 53, 20),
+    ("2024", "431026", "汝城县", 444, 14),    # 32 (劝导纠正不戴头盔行为 in a traffic talk) + 412 in a winter campaign, 其中 17 + 4 + 23 a breakdown
+    ("2024", "330522", "长兴县", 31, 21),    # 查处酒驾醉驾违法行为31起 in a 五一 holiday (5月1日-5月5日)
+    ("2024", "411381", "邓州市", 29, 22),    # 酒驾、醉驾分别为23起、6起
+    ("2024", "310115", "浦东新区", 23, 23),   # 查处违规燃放行为23起 in a joint inspection
+    ("2024", "430528", "新宁县", 23, 23),     # ties with 浦东: 查处违规燃放烟花爆竹行为23起 in a 春节安保
+    ("2024", "530602", "昭阳区", 9, 25),     # 查处治安违法行为9起 on four nights of patrols (ranks after the two tied at 23)
+    ("2024", "513228", "黑水县", 5, 26),     # 查处违规野外用火行为5起 in a forest fire check started 3月以来: the publication year
     ("2025", "371726", "鄄城县", 401, 1),    # 58 + 24 + 319 in a rural road campaign
     ("2025", "411121", "舞阳县", 170, 2),
 ]
