@@ -55,8 +55,9 @@ _MONTH_IS = searchable(r"(?:每年)?(?P<m>\d{1,2})月份?(?:是|为)[^,。;]{2,2
 _DURING = searchable(r"\s*(?:专项)?(?:行动|活动|整治)(?:中|期间|以来|开展以来|首[日周月]|第[一二三四五六七八九十\d]{1,2}(?:天|周|个月))")
 _TODAY = searchable(r"今天|今日(?![头报])")
 _YESTERDAY = searchable(r"昨天|昨日")
-# a festival named as a day (除夕夜, 中秋节当晚), not a holiday period (中秋假期, 春节期间, 国庆中秋“双节”)
-_FESTIVAL = searchable(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?|端午节?|中秋节?|元旦)"
+# a festival named as a day (除夕夜, 中秋节当晚), not a holiday period (中秋假期, 春节期间, 国庆中秋“双节”,
+# 端午节假期: the 节 is taken whole, so 端午 alone does not stand before 节假期)
+_FESTIVAL = searchable(r"(?<![国庆春节、和与])(除夕|大年三十|年三十|元宵节?+|端午节?+|中秋节?+|元旦)"
                        r"(?!假期|期间|小长假|前后|节前|节后|以来|前夕|假日|[、和与]|国庆|春节|“?双节)")
 _FIRST_LINE = searchable(r"(?<=\n)[ \t\u3000]*(?=\S)")
 _BACK_START = searchable(r"(?:(?<=[,。;:\n])|自)(?:今年)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?,?(?:专项)?(?:行动|活动|整治|攻坚)(?:开展|启动|部署)?以来")
