@@ -182,7 +182,8 @@ def _the_period(body: str, start: int, mentions: list[Mention]) -> Optional[int]
     return best
 
 
-_POINTS_BACK = searchable(r"\s*(大会|会议|仪式|活动|行动|整治|安保|演练|检查|宣传|培训|会)(?:上|中|期间|现场)")
+# (not a centre: 宣传中心, 培训中心, 活动中心 open a sentence about a place)
+_POINTS_BACK = searchable(r"\s*(大会|会议|仪式|活动|行动|整治|安保|演练|检查|宣传|培训|会)(?:上|中(?!心)|期间|现场)")
 # …县公安局还在会场布置了宣传展板: done at the venue of the meeting named before
 _AT_VENUE = searchable(r"[^。;!?\n]{0,40}?在(会)场")
 
