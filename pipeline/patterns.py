@@ -137,23 +137,25 @@ def longest_word(words: Iterable[str]) -> str:
     words = {w for w in words if w}
     if not words:
         return "(?!)"
+    firsts = _by_first(words)
+    branches = [re.escape(ch) + (f"(?>{inner})" if (inner := _tree(rest)) else "") for ch, rest in sorted(firsts.items())]
+    return f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{'|'.join(branches)})"
 
-    def tree(rest: list[str]) -> str:  # the words' remainders after a common beginning: longer first, then the end
-        by_first: dict[str, list[str]] = {}
-        for w in rest:
-            if w:
-                by_first.setdefault(w[0], []).append(w[1:])
-        alts = [re.escape(ch) + tree(more) for ch, more in sorted(by_first.items())]
-        return f"(?:{'|'.join(alts)}{'|' if '' in rest else ''})" if alts else ""
 
-    by_first: dict[str, list[str]] = {}
+def _by_first(words) -> dict[str, list[str]]:
+    """The non-empty words grouped by their first character, each group the rest of its words."""
+    out: dict[str, list[str]] = {}
     for w in words:
-        by_first.setdefault(w[0], []).append(w[1:])
-    branches = []
-    for ch, rest in sorted(by_first.items()):
-        inner = tree(rest)
-        branches.append(re.escape(ch) + (f"(?>{inner})" if inner else ""))
-    return f"(?=[{re.escape(''.join(sorted(by_first)))}])(?:{'|'.join(branches)})"
+        if w:
+            out.setdefault(w[0], []).append(w[1:])
+    return out
+
+
+def _tree(rest: list[str]) -> str:
+    """The remainders of words after a common beginning, longer first, then the end (when one of
+    them is the empty string): "" when nothing follows."""
+    alts = [re.escape(ch) + _tree(more) for ch, more in sorted(_by_first(rest).items())]
+    return f"(?:{'|'.join(alts)}{'|' if '' in rest else ''})" if alts else ""
 
 
 def split_top(pattern: str) -> list[str]:
