@@ -13,10 +13,17 @@ $(BIN)/activate:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,fast]'
 	touch $@
 
-install: $(VENV)/.installed  ## create .venv and install the project with its test extras
+# extraction's modules compiled with Cython (scripts/compile.py): the same records, faster; an
+# edited module runs from its source until this is made again. Without a C compiler: pure Python.
+COMPILED := $(shell $(PYTHON) scripts/compile.py --list)
+$(VENV)/.compiled: $(VENV)/.installed scripts/compile.py $(COMPILED)
+	$(BIN)/python scripts/compile.py
+	touch $@
+
+install: $(VENV)/.compiled  ## create .venv, install the project with its test extras, compile extraction
 
 SEED := $(wildcard $(SHARED)/seed/*.txt)
 
@@ -52,4 +59,4 @@ report-check: report  ## render the report in headless Chromium (Debian's chromi
 	@ls -l outputs/report.png
 
 clean:
-	rm -rf $(VENV) outputs/*.duckdb outputs/*.jsonl
+	rm -rf $(VENV) outputs/*.duckdb outputs/*.jsonl pipeline/_compiled

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import importlib
 import logging
 import os
 from dataclasses import dataclass
@@ -143,7 +144,9 @@ _DEFAULT_FOR: Optional[str] = None  # the user dictionary added to rjieba's own 
 def _cutter(userdict: str):
     """The function that cuts one run of text: jieba-rs with the user dictionary added, or jieba."""
     try:
-        import rjieba
+        # (import_module, not an import statement: compiled, a statement takes a None that
+        # sys.modules holds for a blocked module as the module)
+        rjieba = importlib.import_module("rjieba")
     except ImportError:  # no wheel for this machine: jieba's own, the same tokens, slower
         load_jieba(userdict)
         return _jieba().lcut

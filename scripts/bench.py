@@ -88,6 +88,7 @@ def measure(count: int, workdir: Path, repeats: int = 2) -> dict:
         "repeats": repeats,
         "duplicates_found": dups,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "compiled": _compiled(),
         "floor_jieba_articles_per_s": round(floor, 1),
         "segment_pass_articles_per_s": round(len(texts) / own, 1),
         "extract_1_worker_articles_per_s": round(extract, 1),
@@ -149,6 +150,13 @@ def on_folder(folder: Path, repeats: int) -> dict:
             "extract_vs_floor": round(extract / floor, 3)}
 
 
+def _compiled() -> bool:
+    """Whether extraction ran from the Cython build (scripts/compile.py) rather than its sources."""
+    from pipeline import extract
+
+    return not extract.__file__.endswith(".py")
+
+
 def _seconds(work) -> float:
     t = time.perf_counter()
     work()
@@ -184,11 +192,11 @@ def main() -> None:
     from rich.table import Table
 
     t = Table(title=f"pressmetrics bench: {r['articles']} articles ({r['duplicates_found']} duplicates) on {r['machine']}, "
-                    f"best of {r['repeats']} runs")
+                    f"best of {r['repeats']} runs, extraction {'compiled' if r['compiled'] else 'pure Python'}")
     for c in ("measure", "value", "target", "met"):
         t.add_column(c)
     for k, v in r.items():
-        if k in ("targets", "machine", "articles", "duplicates_found", "repeats"):
+        if k in ("targets", "machine", "articles", "duplicates_found", "repeats", "compiled"):
             continue
         tgt = TARGETS.get(k)
         t.add_row(k, str(v), "" if tgt is None else (f"<= {tgt}" if k in ("peak_rss_mb", "cold_start_s") else f">= {tgt}"),

@@ -1,0 +1,70 @@
+"""The compiled build (scripts/compile.py) is used only while it matches the sources."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import pipeline
+from pipeline import compiled_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _package(tmp_path: Path, sources: dict[str, str], built: dict[str, str], python: str = sys.implementation.cache_tag) -> Path:
+    """A package folder holding `sources`, with a build whose manifest lists `built` (name → source text)."""
+    pkg = tmp_path / "pkg"
+    (pkg / "_compiled").mkdir(parents=True)
+    for name, text in sources.items():
+        (pkg / f"{name}.py").write_text(text, encoding="utf-8")
+    modules = {name: hashlib.sha1(text.encode()).hexdigest() for name, text in built.items()}
+    (pkg / "_compiled" / "sources.json").write_text(json.dumps({"python": python, "modules": modules}))
+    return pkg
+
+
+def test_a_build_of_the_sources_as_they_are_is_used(tmp_path):
+    pkg = _package(tmp_path, {"a": "x = 1\n", "b": "y = 2\n"}, {"a": "x = 1\n", "b": "y = 2\n"})
+    assert compiled_dir(pkg, environ={}) == pkg / "_compiled"
+
+
+def test_an_edited_source_is_never_shadowed_by_its_old_build(tmp_path):
+    pkg = _package(tmp_path, {"a": "x = 1\n", "b": "y = 3\n"}, {"a": "x = 1\n", "b": "y = 2\n"})
+    assert compiled_dir(pkg, environ={}) is None
+
+
+def test_a_build_of_a_removed_source_is_not_used(tmp_path):
+    pkg = _package(tmp_path, {"a": "x = 1\n"}, {"a": "x = 1\n", "b": "y = 2\n"})
+    assert compiled_dir(pkg, environ={}) is None
+
+
+def test_a_build_for_another_python_or_a_broken_manifest_is_not_used(tmp_path):
+    pkg = _package(tmp_path, {"a": "x = 1\n"}, {"a": "x = 1\n"}, python="cpython-39")
+    assert compiled_dir(pkg, environ={}) is None
+    (pkg / "_compiled" / "sources.json").write_text("{not json")
+    assert compiled_dir(pkg, environ={}) is None
+    (pkg / "_compiled" / "sources.json").unlink()
+    assert compiled_dir(pkg, environ={}) is None
+
+
+def test_pure_python_when_asked(tmp_path):
+    pkg = _package(tmp_path, {"a": "x = 1\n"}, {"a": "x = 1\n"})
+    assert compiled_dir(pkg, environ={"PRESSMETRICS_PURE": "1"}) is None
+    assert compiled_dir(pkg, environ={"PRESSMETRICS_PURE": "0"}) == pkg / "_compiled"
+
+
+def test_the_modules_run_compiled_where_the_build_matches():
+    """`make install` compiles extraction; CI must test what it builds, not the sources beside it."""
+    built = compiled_dir(Path(pipeline.__file__).resolve().parent)
+    if built is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs `make test`, which compiles extraction's modules: no build that matches the sources")
+        pytest.skip("no compiled build matching the sources (make install builds one)")
+    from pipeline import extract, tallies
+
+    for module in (extract, tallies):
+        assert Path(module.__file__).parent == built, module.__file__
+        assert not module.__file__.endswith(".py")
