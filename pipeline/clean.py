@@ -264,13 +264,16 @@ def boilerplate_lines(text: str, rules: Boilerplate) -> list[tuple[int, int, str
 _LEAD_PREFIX = searchable(r"^[^,,。]{0,30}?(\d{1,2}月\d{1,2}日)?[电讯]\s*(\([^)]{0,60}\))?\s*|^[^::,,]{1,12}[::]")
 
 
-_BLANKS = searchable(r"\s+")
+def _unblanked(text: str) -> str:
+    """`text` without its whitespace (what `re.sub(r"\s+", "", text)` gives: str.split and `\s`
+    know the same whitespace; five times faster)."""
+    return "".join(text.split())
 
 
 def _core(paragraph: str) -> str:
     p = paragraph.strip()
     p = _LEAD_PREFIX.sub("", p, count=1)
-    return _BLANKS.sub("", p)
+    return _unblanked(p)
 
 
 def repeated_paragraphs(text: str, skip: set[int]) -> list[tuple[int, int, str]]:
@@ -286,7 +289,7 @@ def repeated_paragraphs(text: str, skip: set[int]) -> list[tuple[int, int, str]]
     for s, e in line_spans(text):
         if s in skip or not text[s:e].strip():
             continue
-        core, whole = _core(text[s:e]), _BLANKS.sub("", text[s:e])
+        core, whole = _core(text[s:e]), _unblanked(text[s:e])
         again, previous = whole == previous, whole  # (the whole line: a headline's 电动车 is no dateline's 电)
         if again and len(whole) >= 6:
             out.append((s, e, "repeats the line before"))  # a headline set twice, one under the other

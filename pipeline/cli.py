@@ -122,7 +122,7 @@ def explain_cmd(path, rules_dir):
 @click.option("--reextract", is_flag=True, help="re-run articles extracted by an older rules version")
 @click.option("--strict", is_flag=True, help="stop at the first failure")
 @click.option("--quiet", "-q", is_flag=True, help="print only the summary")
-@click.option("--batch", "batch_size", type=click.IntRange(1, 100000), default=256, show_default=True,
+@click.option("--batch", "batch_size", type=click.IntRange(1, 100000), default=1024, show_default=True,
               help="articles written per transaction (a transaction is also committed every 2 s)")
 @rules_option
 def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, rules_dir):

@@ -10,7 +10,6 @@ permutations: 5 bands of 11 rows.
 """
 from __future__ import annotations
 
-import re
 import zlib
 from typing import Iterable, Optional
 
@@ -19,7 +18,6 @@ import numpy as np
 NUM_PERM = 64
 BANDS, ROWS = 5, 11
 SCHEME = "affine32"
-_SPACE = re.compile(r"\s+")
 
 
 def _permutations(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +40,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 def signature(text: str) -> list[int]:
     """The MinHash of the text's distinct character 5-grams, whitespace removed."""
-    t = _SPACE.sub("", text)
+    t = "".join(text.split())  # whitespace removed (str.split knows the whitespace `\s` does)
     shingles = {t[i:i + 5] for i in range(max(1, len(t) - 4))}
     # (str.encode is UTF-8; builtins mapped over the set, in place of a generator, and the sum
     # taken in place: a fifth less time for the signature, the same values)

@@ -22,7 +22,7 @@ from .rules import Rules
 from .store import clear_errors, known_versions, write_batch, write_errors
 from .worker import start_pool
 
-BATCH = 256  # articles per transaction: a commit costs about as much as writing 100 articles
+BATCH = 1024  # articles per transaction (or FLUSH_SECONDS): a commit costs about as much as writing 100 articles
 FLUSH_SECONDS = 2.0  # and at least this often, so that a slow run keeps its work as it goes
 
 

@@ -29,9 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "pipeline"
 OUT = PKG / "_compiled"
-# the modules `pipeline.extract.analyse` runs (the CLI, storage and reports stay pure Python)
-MODULES = ("activities", "clean", "extract", "festivals", "links", "meta", "numbers", "patterns", "regions", "segment",
-           "spans", "tallies")
+# the modules `pipeline.extract.analyse` runs, and what an ingest worker adds to it (the signature,
+# the rows); the CLI, reading, storage and reports stay pure Python
+MODULES = ("activities", "clean", "dedupe", "extract", "festivals", "links", "meta", "numbers", "patterns", "regions",
+           "rows", "segment", "spans", "tallies")
 MANIFEST = "sources.json"
 
 
