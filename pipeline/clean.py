@@ -325,8 +325,17 @@ def clean(stored: str, rules: Boilerplate) -> Cleaned:
     view = make_view(stored)
     removed = boilerplate_lines(view.text, rules)
     removed += repeated_paragraphs(view.text, {s for s, _, _ in removed})
-    chars = list(view.text)
-    for s, e, _ in removed:
-        chars[s:e] = " " * (e - s)
-    return Cleaned(view=view, body="".join(chars), removed=sorted(removed))
+    return Cleaned(view=view, body=_blanked(view.text, removed), removed=sorted(removed))
+
+
+def _blanked(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with the spans (which may overlap) set to blanks, one for each character."""
+    out, pos = [], 0
+    for s, e in sorted((s, e) for s, e, _ in spans):
+        if e <= pos:
+            continue
+        s = max(s, pos)
+        out += (text[pos:s], " " * (e - s))
+        pos = e
+    return "".join(out) + text[pos:] if out else text
 
