@@ -453,3 +453,15 @@ def test_festival_days_come_from_the_lunar_calendar_nearest_the_publication():
     assert festival_day("中秋", "2023-05-01") is None  # months away: not the day the story reports
     assert festival_day("春运", "2023-01-20") is None
 
+
+
+def test_removed_spans_are_blanked_one_blank_a_character_even_where_they_overlap():
+    from pipeline.clean import _blanked
+
+    text = "责任编辑:张三\n鱼台县公安局查处违法行为5起。\n来源:鱼台县"
+    assert _blanked(text, []) is text
+    spans = [(0, 7, "boilerplate"), (3, 5, "repeat"), (24, 30, "page footer")]
+    out = _blanked(text, spans)
+    assert len(out) == len(text)
+    assert out == " " * 7 + text[7:24] + " " * 6
+    assert _blanked(text, [(8, 8, "empty")]) == text
