@@ -414,8 +414,10 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
     for a in merged:
         if not a.start and not a.end:
             # 自6月28日行动开展以来: a later sentence that dates "the campaign" by its bare head word
-            back = _BACK_START.search(body, max(a.positions))
-            if back and not any(max(a.positions) < q < back.start() for b in merged if b is not a for q in b.positions):
+            last = max(a.positions)
+            # (every match ends with 以来: none after the mention, no match)
+            back = _BACK_START.search(body, last) if body.find("以来", last) >= 0 else None
+            if back and not any(last < q < back.start() for b in merged if b is not a for q in b.positions):
                 a.start = dates_near(body, sentences.around(back.start()), back.start(), published)[0]
     headline_only = [a for a in merged if min(a.positions) < title_end and not a.start and not a.end]
     if len(headline_only) == 1 and len(merged) == 1 and title_end:
