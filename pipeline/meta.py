@@ -14,7 +14,7 @@ from typing import Optional
 from .clean import Cleaned, line_spans
 from .patterns import searchable
 from .regions import MUNICIPALITIES, Place, gazetteer
-from .rules import MetadataRules
+from .rules import MetadataRules, derived
 
 _DATELINE = searchable(r"(?:^|[\s)】\]|])[^\s,。]{0,24}?(\d{1,2})月(\d{1,2})日(?:[电讯])")
 _BODY_MARK = searchable(r"[讯电][\s(（【]|本报讯|^\s*[一二三四五六七八九十]是")
@@ -222,7 +222,7 @@ def _lineage_ok(p: Place, q: Place) -> bool:
 def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], tokens: list[str]) -> RegionGuess:
     """The agency's region and full name, from the places named in the segmented body
     (jieba's `tokens` and their offsets, `starts`)."""
-    gz = gazetteer(frozenset(rules.not_place_names), rules.updates)
+    gz = derived(rules, ("gazetteer",), lambda: gazetteer(frozenset(rules.not_place_names), rules.updates))
     police = searchable(rules.police_after)
     text = c.body
     lead_end = _lead_end(text)

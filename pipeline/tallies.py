@@ -290,7 +290,8 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     syntax = rules.syntax
     verbs = verbs or verb_lexicon(rules)
     index = by_verb(rules)
-    count_re = _counted_in(tuple(syntax.units))
+    units = derived(syntax, ("units",), lambda: tuple(syntax.units))  # (once per rule set, not per article)
+    count_re = _counted_in(units)
     quantities = find_quantities(body, syntax)
     sentences, clauses, items = marks(body, SENTENCE_END), marks(body, SENTENCE_END + ","), marks(body, ITEM_END)
     cues = rules.cues
@@ -299,7 +300,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     quota_before, all_kinds, rate = cues.quota_before.re, cues.all_kinds.re, cues.rate.re
     per_day, times, go_into, minimum = cues.per_day.re, cues.times.re, cues.go_into.re, cues.minimum.re
     plan_opening, plan_word, future = language.plan_opening.re, cues.plan_word.re, language.future.re
-    scopes = breakdown_scopes(body, tuple(syntax.units), sentences, _openings(rules), cues.police_unit.re, verbs)
+    scopes = breakdown_scopes(body, units, sentences, _openings(rules), cues.police_unit.re, verbs)
     verb_spans = [m.span() for m in verbs.finditer(body)]  # found once; each tally looks up its own
     if "《" in body:  # a verb inside a title (发放《冬季出行安全提示》3000余份) is a word of the name, not the clause's
         titles = [m.span() for m in _BOOK_TITLE.finditer(body)]
