@@ -18,12 +18,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 # extraction's modules compiled with Cython (scripts/compile.py): the same records, faster; an
 # edited module runs from its source until this is made again. Without a C compiler: pure Python.
+# (the stamp lives in the build's folder: a folder removed by hand is built again)
 COMPILED := $(shell $(PYTHON) scripts/compile.py --list)
-$(VENV)/.compiled: $(VENV)/.installed scripts/compile.py $(COMPILED)
+pipeline/_compiled/.made: $(VENV)/.installed scripts/compile.py $(COMPILED)
 	$(BIN)/python scripts/compile.py
 	touch $@
 
-install: $(VENV)/.compiled  ## create .venv, install the project with its test extras, compile extraction
+install: pipeline/_compiled/.made  ## create .venv, install the project with its test extras, compile extraction
 
 SEED := $(wildcard $(SHARED)/seed/*.txt)
 
