@@ -90,10 +90,11 @@ def _chinese(num: str) -> Optional[float]:
 
 
 _BARE = {"百": 100.0, "千": 1000.0, "万": 10000.0, "亿": 100000000.0}
-_CODE_BEFORE = searchable(r"[A-Za-z\-_/·•.@#]")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_CODE_BEFORE = _LATIN | frozenset("-_/·•.@#")  # a character right before a number of a code (A12, 3-5)
 # a Latin word of three or more letters before a counted number is a noun (KTV12家, APP1200余人)
 _LATIN_WORD_BEFORE = searchable(r"(?<![A-Za-z0-9\-_/.@#])[A-Za-z]{3,}$")
-_CODE_AFTER = searchable(r"[\-_·•/@]|\.\d|[A-Za-z]")
+_CODE_AFTER = _LATIN | frozenset("-_·•/@")  # … right after it (12A, 3-5), and "." before a digit (1.2.3)
 _TIME_AFTER = searchable(r"[年月日时分秒号天周]|小时|分钟|[-/.:]\d")
 _RATE_AFTER = searchable(r"%|‰|成|倍|个百分点")
 _WEIGHTS_AND_MONEY = frozenset({"克", "公斤", "千克", "吨", "元", "万元", "亿元"})
@@ -138,8 +139,8 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "the end of a range (20至30名): no one figure"
         elif chinese and not _chinese_ok(num, m, text, small_counted):
             q.reason = "word containing a numeral"
-        elif ((_CODE_BEFORE.match(before) and not (unit and _LATIN_WORD_BEFORE.search(text, max(0, ns - 12), ns)))
-              or _CODE_AFTER.match(text, num_end, num_end + 2)):
+        elif ((before in _CODE_BEFORE and not (unit and _LATIN_WORD_BEFORE.search(text, max(0, ns - 12), ns)))
+              or _code_after(text, num_end)):
             q.reason = "code, phone number or name with a number"
         elif not unit:
             if mag and people.match(text, end):
@@ -171,6 +172,13 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
             q.reason = "decimal count (a version, rate or code)"
         out.append(q)
     return out
+
+
+def _code_after(text: str, at: int) -> bool:
+    """What stands at `at` goes on a code (what `[\-_·•/@]|\.\d|[A-Za-z]` matches there; set
+    lookups, not a regex call for every number)."""
+    ch = text[at:at + 1]
+    return ch in _CODE_AFTER or (ch == "." and text[at + 1:at + 2].isdecimal())
 
 
 def _chinese_ok(num: str, m: re.Match, text: str, small_counted: re.Pattern) -> bool:

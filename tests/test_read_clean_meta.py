@@ -465,3 +465,15 @@ def test_removed_spans_are_blanked_one_blank_a_character_even_where_they_overlap
     assert len(out) == len(text)
     assert out == " " * 7 + text[7:24] + " " * 6
     assert _blanked(text, [(8, 8, "empty")]) == text
+
+
+def test_marks_are_the_offsets_of_the_characters_asked_for_and_bound_the_stretch_around_an_offset():
+    from pipeline.spans import Marks
+
+    text = "查处违法行为5起,暂扣车辆3辆。抓获嫌疑人2名;\n刑拘1人。"
+    m = Marks(text, "。;\n,,")  # (a character given twice counts once)
+    assert m.pos == [i for i, ch in enumerate(text) if ch in "。;\n,"]
+    assert m.around(0) == (0, text.index(","))
+    assert m.around(text.index(",")) == (0, text.index(","))  # the mark at the offset ends the stretch
+    assert m.around(text.index("刑")) == (text.index("\n") + 1, len(text) - 1)
+    assert Marks("", "。").pos == [] and Marks("", "。").around(0) == (0, 0)
