@@ -7,6 +7,7 @@ ordinal, a phone number …), so that `explain` can show both. Chinese numerals 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -90,7 +91,7 @@ def _chinese(num: str) -> Optional[float]:
 
 
 _BARE = {"百": 100.0, "千": 1000.0, "万": 10000.0, "亿": 100000000.0}
-_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LATIN = frozenset(string.ascii_letters)
 _CODE_BEFORE = _LATIN | frozenset("-_/·•.@#")  # a character right before a number of a code (A12, 3-5)
 # a Latin word of three or more letters before a counted number is a noun (KTV12家, APP1200余人)
 _LATIN_WORD_BEFORE = searchable(r"(?<![A-Za-z0-9\-_/.@#])[A-Za-z]{3,}$")
