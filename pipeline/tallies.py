@@ -41,6 +41,7 @@ _BULLETS = searchable(r"[\s■□●○◆◇▲△★☆•·\-*>]*")
 @dataclass(slots=True)
 class Finding:
     q: Quantity
+    para: int = 0  # the paragraph (second: find_tallies makes one for every number, positionally)
     category: Optional[str] = None
     rule: Optional[str] = None
     reason: Optional[str] = None  # why no tally
@@ -48,7 +49,6 @@ class Finding:
     evidence: tuple[int, int] = (0, 0)  # view span
     verb: str = ""
     noun: str = ""
-    para: int = 0
 
     @property
     def is_tally(self) -> bool:
@@ -313,7 +313,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     last_by_unit: dict[tuple[int, str], str] = {}
     to_object_list: Optional[tuple[int, int]] = None  # (clause, where its item ends) of the last count of a 对/把/将 object
     for q in quantities:
-        f = Finding(q=q, para=para_of(q.start))
+        f = Finding(q, para_of(q.start))
         findings.append(f)
         if q.reason:
             f.reason = q.reason
