@@ -21,7 +21,9 @@ def compiled_dir(package: Path, environ=os.environ) -> Optional[Path]:
     try:
         manifest = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
         modules = manifest["modules"] if manifest.get("python") == sys.implementation.cache_tag else {}
-        fresh = all(hashlib.sha1((package / f"{m}.py").read_bytes()).hexdigest() == sha for m, sha in modules.items())
+        # (a module written for Cython is listed by its file, minhash.pyx; a Python module by its name)
+        fresh = all(hashlib.sha1((package / (m if m.endswith(".pyx") else f"{m}.py")).read_bytes()).hexdigest() == sha
+                    for m, sha in modules.items())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return folder if fresh and modules else None

@@ -29,6 +29,13 @@ def _permutations(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
 
 _A, _B = _permutations()
 
+try:  # the same signature in C (pipeline/minhash.pyx, built by scripts/compile.py), when built
+    from . import minhash as _c
+
+    _c.set_permutations(_A.tolist(), _B.tolist())
+except ImportError:
+    _c = None
+
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> np.uint32(16))
@@ -41,6 +48,13 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 def signature(text: str) -> list[int]:
     """The MinHash of the text's distinct character 5-grams, whitespace removed."""
     t = "".join(text.split())  # whitespace removed (str.split knows the whitespace `\s` does)
+    if _c is not None:
+        return _c.signature(t)
+    return numpy_signature(t)
+
+
+def numpy_signature(t: str) -> list[int]:
+    """signature() of a text without whitespace, with numpy (when minhash.pyx is not built)."""
     shingles = {t[i:i + 5] for i in range(max(1, len(t) - 4))}
     # (str.encode is UTF-8; builtins mapped over the set, in place of a generator, and the sum
     # taken in place: a fifth less time for the signature, the same values)

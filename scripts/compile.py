@@ -33,6 +33,8 @@ OUT = PKG / "_compiled"
 # the rows); the CLI, reading, storage and reports stay pure Python
 MODULES = ("activities", "clean", "dedupe", "extract", "festivals", "links", "meta", "numbers", "patterns", "regions",
            "rows", "segment", "spans", "tallies")
+# written for Cython, typed: only ever run compiled (dedupe.py has the same in Python)
+CYTHON_ONLY = ("minhash",)
 MANIFEST = "sources.json"
 NOT_BUILT = "not-compiled.txt"  # why the last run built nothing (no compiler, no Cython, an error)
 
@@ -52,14 +54,16 @@ def compile_modules(jobs: int) -> str:
     cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     if shutil.which(cc.split()[0]) is None:
         return f"no C compiler found ({cc.split()[0]})"
-    shas = {m: source_sha1(PKG / f"{m}.py") for m in MODULES}  # what is compiled is what was hashed
+    names = {**{m: f"{m}.py" for m in MODULES}, **{m: f"{m}.pyx" for m in CYTHON_ONLY}}  # module → its source
+    # what is compiled is what was hashed (the manifest names a .pyx by its file, a .py by its module)
+    shas = {(m if f.endswith(".py") else f): source_sha1(PKG / f) for m, f in names.items()}
     with tempfile.TemporaryDirectory(prefix="pressmetrics-compile-") as tmp:
         src = Path(tmp) / "src" / "pipeline"  # a copy: the C files and the build stay out of the sources
         src.mkdir(parents=True)
         (src / "__init__.py").write_text("")
-        for m in MODULES:
-            shutil.copyfile(PKG / f"{m}.py", src / f"{m}.py")
-        exts = [Extension(f"pipeline.{m}", [str(src / f"{m}.py")]) for m in MODULES]
+        for f in names.values():
+            shutil.copyfile(PKG / f, src / f)
+        exts = [Extension(f"pipeline.{m}", [str(src / f)]) for m, f in names.items()]
         # annotation_typing off: annotations stay hints, as in CPython (a defaultdict where dict is written)
         directives = {"language_level": 3, "annotation_typing": False, "binding": True}
         log = Path(tmp) / "build.log"
@@ -76,7 +80,7 @@ def compile_modules(jobs: int) -> str:
             return f"compiling failed: {type(exc).__name__}: {exc}\n{tail}".rstrip()
         built = Path(tmp) / "lib" / "pipeline"
         stage = Path(tempfile.mkdtemp(prefix="._compiled-", dir=PKG))
-        for m in MODULES:
+        for m in names:
             (so,) = built.glob(f"{m}.*")
             shutil.copyfile(so, stage / so.name)
         manifest = {"python": sys.implementation.cache_tag, "suffix": sysconfig.get_config_var("EXT_SUFFIX"), "modules": shas}
@@ -117,7 +121,7 @@ def main() -> None:
     ap.add_argument("--list", action="store_true", help="print the sources it compiles (for make)")
     a = ap.parse_args()
     if a.list:
-        print(" ".join(f"pipeline/{m}.py" for m in MODULES))
+        print(" ".join([f"pipeline/{m}.py" for m in MODULES] + [f"pipeline/{m}.pyx" for m in CYTHON_ONLY]))
         return
     if a.clean:
         remove()
@@ -130,7 +134,7 @@ def main() -> None:
         (OUT / NOT_BUILT).write_text(why + "\n", encoding="utf-8")  # (for the test that checks CI runs the build)
         print(f"pressmetrics: not compiled ({why}); the pure-Python modules run instead: the same records, slower", file=sys.stderr)
         return
-    print(f"compiled {len(MODULES)} modules into {OUT.relative_to(ROOT)}")
+    print(f"compiled {len(MODULES) + len(CYTHON_ONLY)} modules into {OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

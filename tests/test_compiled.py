@@ -50,6 +50,17 @@ def test_a_build_for_another_python_or_a_broken_manifest_is_not_used(tmp_path):
     assert compiled_dir(pkg, environ={}) is None
 
 
+def test_a_cython_source_is_listed_by_its_file_and_checked_the_same_way(tmp_path):
+    pkg = _package(tmp_path, {"a": "x = 1\n"}, {"a": "x = 1\n"})
+    (pkg / "fast.pyx").write_text("def f(): return 1\n")
+    manifest = json.loads((pkg / "_compiled" / "sources.json").read_text())
+    manifest["modules"]["fast.pyx"] = hashlib.sha1(b"def f(): return 1\n").hexdigest()
+    (pkg / "_compiled" / "sources.json").write_text(json.dumps(manifest))
+    assert compiled_dir(pkg, environ={}) == pkg / "_compiled"
+    (pkg / "fast.pyx").write_text("def f(): return 2\n")
+    assert compiled_dir(pkg, environ={}) is None
+
+
 def test_pure_python_when_asked(tmp_path):
     pkg = _package(tmp_path, {"a": "x = 1\n"}, {"a": "x = 1\n"})
     assert compiled_dir(pkg, environ={"PRESSMETRICS_PURE": "1"}) is None
@@ -67,8 +78,9 @@ def test_the_modules_run_compiled_where_the_build_matches():
         if os.environ.get("CI") and not os.environ.get("PRESSMETRICS_PURE"):
             pytest.fail("CI runs `make test`, which compiles extraction's modules: no build that matches the sources")
         pytest.skip("no compiled build matching the sources (make install builds one)")
-    from pipeline import extract, tallies
+    from pipeline import dedupe, extract, minhash, tallies
 
-    for module in (extract, tallies):
+    assert dedupe._c is minhash
+    for module in (extract, tallies, minhash):
         assert Path(module.__file__).parent == built, module.__file__
         assert not module.__file__.endswith(".py")

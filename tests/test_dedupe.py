@@ -1,4 +1,9 @@
 """Near-duplicate detection: signatures and the banded index."""
+import random
+
+import pytest
+
+from pipeline import dedupe
 from pipeline.dedupe import NUM_PERM, Index, signature
 
 STORY = ("鱼台县公安局组织全县12个派出所开展“双述双评”活动,全县公安机关召开26场报告会,106名民警向1600余名群众"
@@ -18,6 +23,23 @@ def test_known_signature_values_stay_the_same():
     # signatures stored by earlier runs must keep comparing with new ones (datasketch's affine32 scheme)
     # (values computed with datasketch 2: MinHash(num_perm=64, seed=1, scheme="affine32", hashfunc=zlib.crc32))
     assert signature("鱼台县公安局")[:3] == [382196173, 3390705737, 1018384545]
+
+
+def test_the_c_signature_is_the_numpy_signature():
+    """minhash.pyx (built by `make install`) and dedupe's numpy code give the same values: on
+    short texts (fewer than five characters: one shingle, the text), repeated shingles, and
+    characters of one to four UTF-8 bytes."""
+    if dedupe._c is None:
+        pytest.skip("minhash.pyx is not built (PRESSMETRICS_PURE or no compiler): dedupe's numpy code runs")
+    rnd = random.Random(7)
+    ranges = [(0x21, 0x7F), (0x80, 0x800), (0x800, 0xD800), (0xE000, 0x10000), (0x10000, 0x110000), (0x4E00, 0x4E10)]
+    texts = ["", "a", "鱼台", "abcd", "abcde", "abcdef", "哈哈哈哈哈哈哈哈", STORY, OTHER, "😀" * 7 + "x", "é\u0800\U0010FFFF" * 3]
+    for _ in range(500):
+        texts.append("".join(chr(rnd.randrange(*rnd.choice(ranges))) for _ in range(rnd.randrange(0, 30))))
+    for t in texts:
+        assert dedupe._c.signature(t) == dedupe.numpy_signature(t), repr(t)
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate: the same error either way
+        dedupe._c.signature("a\ud800bcdef")
 
 
 def test_republished_copy_is_found_and_another_story_is_not():
