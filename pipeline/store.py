@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from .models import ReadError
-from .rows import Rows
+from .rows import ACTIVITY_COLUMNS, ARTICLE_COLUMNS, DUPLICATE_OF, TALLY_COLUMNS, Rows
 
 SCHEMA_VERSION = 1
 
@@ -123,15 +123,13 @@ def write_batch(con, items: list[Rows], duplicates: dict[str, str], replacing: s
     article are only ever written or removed together, here."""
     if not items:
         return
-    arts, acts, tals = [], [], []
-    for it in items:
-        it.article["duplicate_of"] = duplicates.get(it.doc_id)
-        arts.append(it.article)
-        acts.extend(it.activities)
-        tals.extend(it.tallies)
-    art_t = pa.Table.from_pylist(arts, schema=_ARTICLE_SCHEMA)
-    act_t = pa.Table.from_pylist(acts, schema=_ACTIVITY_SCHEMA)
-    tal_t = pa.Table.from_pylist(tals, schema=_TALLY_SCHEMA)
+    acts = [row for it in items for row in it.activities]
+    tals = [row for it in items for row in it.tallies]
+    art_cols = list(zip(*(it.article for it in items)))
+    art_cols[DUPLICATE_OF] = [duplicates.get(it.doc_id) for it in items]
+    art_t = _table(art_cols, _ARTICLE_SCHEMA)
+    act_t = _table(list(zip(*acts)), _ACTIVITY_SCHEMA)
+    tal_t = _table(list(zip(*tals)), _TALLY_SCHEMA)
     old = [it.doc_id for it in items if replacing is None or it.doc_id in replacing]
     ids = pa.table({"doc_id": pa.array(old, pa.string())})
     con.execute("BEGIN TRANSACTION")
@@ -186,18 +184,25 @@ def clear_errors(con, paths: list[tuple[str, Optional[int]]]) -> None:
         con.unregister("ok_inputs")
 
 
-_ARTICLE_SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("content_sha1", pa.string()), ("path", pa.string()), ("line", pa.int32()), ("url", pa.string()),
-    ("title", pa.string()), ("published", pa.string()), ("source", pa.string()), ("agency", pa.string()),
-    ("region_level", pa.string()), ("province", pa.string()), ("city", pa.string()), ("county", pa.string()), ("adcode", pa.string()),
-    ("province_adcode", pa.string()), ("city_adcode", pa.string()), ("county_adcode", pa.string()),
-    ("n_activities", pa.int32()), ("n_tallies", pa.int32()), ("duplicate_of", pa.string()), ("minhash", pa.list_(pa.uint64())),
-    ("rules_version", pa.string()), ("extracted_at", pa.timestamp("us")), ("text", pa.string()),
-])
-_ACTIVITY_SCHEMA = pa.schema([("doc_id", pa.string()), ("seq", pa.int32()), ("name", pa.string()), ("type", pa.string()),
-                              ("start_date", pa.string()), ("end_date", pa.string())])
-_TALLY_SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("seq", pa.int32()), ("category", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-    ("approx", pa.bool_()), ("breakdown", pa.bool_()), ("activity", pa.string()), ("date", pa.string()), ("evidence", pa.string()),
-    ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("rule", pa.string()),
-])
+def _table(columns: list, schema: pa.Schema) -> pa.Table:
+    """Columns of plain values (rows.py's order) as an Arrow table (no rows: an empty one)."""
+    if not columns:
+        return schema.empty_table()
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
+
+
+_TYPES = {
+    "doc_id": pa.string(), "content_sha1": pa.string(), "path": pa.string(), "line": pa.int32(), "url": pa.string(),
+    "title": pa.string(), "published": pa.string(), "source": pa.string(), "agency": pa.string(),
+    "region_level": pa.string(), "province": pa.string(), "city": pa.string(), "county": pa.string(), "adcode": pa.string(),
+    "province_adcode": pa.string(), "city_adcode": pa.string(), "county_adcode": pa.string(),
+    "n_activities": pa.int32(), "n_tallies": pa.int32(), "duplicate_of": pa.string(), "minhash": pa.list_(pa.uint64()),
+    "rules_version": pa.string(), "extracted_at": pa.timestamp("us"), "text": pa.string(),
+    "seq": pa.int32(), "name": pa.string(), "type": pa.string(), "start_date": pa.string(), "end_date": pa.string(),
+    "category": pa.string(), "value": pa.float64(), "unit": pa.string(), "approx": pa.bool_(), "breakdown": pa.bool_(),
+    "activity": pa.string(), "date": pa.string(), "evidence": pa.string(), "start_offset": pa.int32(),
+    "end_offset": pa.int32(), "rule": pa.string(),
+}
+_ARTICLE_SCHEMA = pa.schema([(c, _TYPES[c]) for c in ARTICLE_COLUMNS])
+_ACTIVITY_SCHEMA = pa.schema([(c, _TYPES[c]) for c in ACTIVITY_COLUMNS])
+_TALLY_SCHEMA = pa.schema([(c, _TYPES[c]) for c in TALLY_COLUMNS])

@@ -128,6 +128,45 @@ def test_same_rows_whatever_the_workers(tmp_path):
     assert snapshot(tmp_path / "w1.duckdb") == snapshot(tmp_path / "w2.duckdb")
 
 
+def test_every_column_holds_what_extract_reports(tmp_path):
+    """The rows a worker builds are tuples in the columns' order: each value lands in its own
+    column (what `extract` reports for the article, field by field)."""
+    src = CORPUS / GOOD[2]
+    assert run("ingest", src, "--db", tmp_path / "db.duckdb", "--quiet").exit_code == 0
+    rec = json.loads(run("extract", src, "--format", "jsonl").output)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+
+    def records(sql):
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    try:
+        (art,) = records("SELECT * FROM articles")
+        tallies = records("SELECT * FROM tallies ORDER BY seq")
+        acts = records("SELECT * FROM activities ORDER BY seq")
+    finally:
+        con.close()
+    region = rec["region"]
+    assert (art["doc_id"], art["title"], str(art["published"]), art["source"], art["agency"]) == (
+        rec["doc_id"], rec["title"], rec["published"], rec["source"], rec["agency"])
+    assert art["path"] == str(src) and art["line"] is None and art["url"] is None
+    assert (art["region_level"], art["province"], art["city"], art["county"], art["adcode"]) == (
+        region["level"], region["province"], region["city"], region["county"], region["adcode"])
+    assert art["county_adcode"] == region["adcode"] and art["province_adcode"] == region["adcode"][:2] + "0000"
+    assert (art["n_tallies"], art["n_activities"], len(art["minhash"])) == (len(rec["metrics"]), len(rec["activities"]), 64)
+    assert art["duplicate_of"] is None and rec["title"] in art["text"] and len(art["content_sha1"]) == 40
+    assert all(art["text"][m["start"]:m["end"]] in m["evidence"] for m in rec["metrics"])  # offsets into the stored text
+    starts = {a["name"]: a["start"] for a in rec["activities"]}
+    assert [(t["doc_id"], t["seq"], t["category"], t["value"], t["unit"], t["approx"], t["breakdown"], t["activity"], str(t["date"]),
+             t["evidence"], t["start_offset"], t["end_offset"], t["rule"]) for t in tallies] == [
+        (rec["doc_id"], i, m["category"], m["value"], m["unit"], m["approx"], m["breakdown"], m["activity"],
+         starts.get(m["activity"]) or rec["published"], m["evidence"], m["start"], m["end"], m["rule"])
+        for i, m in enumerate(rec["metrics"])]
+    assert [(a["doc_id"], a["seq"], a["name"], a["type"], str(a["start_date"]), str(a["end_date"])) for a in acts] == [
+        (rec["doc_id"], i, a["name"], a["type"], a["start"], a["end"]) for i, a in enumerate(rec["activities"])]
+
+
 def test_changed_article_replaces_its_rows_and_reextract_follows_rules(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
