@@ -25,6 +25,10 @@ def test_known_signature_values_stay_the_same():
     assert signature("鱼台县公安局")[:3] == [382196173, 3390705737, 1018384545]
 
 
+def test_the_permutations_written_out_are_datasketchs_for_seed_1():
+    assert dedupe._permutations(1) == (list(dedupe._A), list(dedupe._B))
+
+
 def test_the_c_signature_is_the_numpy_signature():
     """minhash.pyx (built by `make install`) and dedupe's numpy code give the same values: on
     short texts (fewer than five characters: one shingle, the text), repeated shingles, and
