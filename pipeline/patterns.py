@@ -30,6 +30,8 @@ from typing import Iterable, Optional
 from re import _compiler, _parser
 from re import _constants as C  # noqa: N812 (the parser's opcodes)
 
+from . import pattern_cache
+
 
 @lru_cache(maxsize=2048)
 def searchable(pattern: str, flags: int = 0) -> re.Pattern:
@@ -56,9 +58,13 @@ def _parsed_starts(p, flags: int) -> tuple[int, Optional[list]]:
 
 
 def _hinted(pattern: str, flags: int) -> re.Pattern:
-    """What `re._compiler.compile` does, with the hint in the info block when there is one."""
-    import _sre
+    """What `re._compiler.compile` does, with the hint in the info block when there is one
+    (its code kept between runs where the CLI installed pattern_cache)."""
+    return pattern_cache.compiled("searchable", pattern, flags, lambda: _hinted_code(pattern, flags))
 
+
+def _hinted_code(pattern: str, flags: int) -> tuple:
+    """`_sre.compile`'s arguments after the pattern, for _hinted."""
     p = _parser.parse(pattern, flags)
     flags, starts = _parsed_starts(p, flags)
     if starts:
@@ -74,7 +80,7 @@ def _hinted(pattern: str, flags: int) -> re.Pattern:
     indexgroup = [None] * p.state.groups
     for name, i in p.state.groupdict.items():
         indexgroup[i] = name
-    return _sre.compile(pattern, flags, code, p.state.groups - 1, p.state.groupdict, tuple(indexgroup))
+    return flags, code, p.state.groups - 1, dict(p.state.groupdict), tuple(indexgroup)
 
 
 def _starts(items: list) -> Optional[list]:
