@@ -90,9 +90,8 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
                 s.errors.append(ReadError(path=item.path, line=item.line, reason=f"doc_id {item.doc_id!r} given twice in this run; kept the first"))
                 continue
             seen_ids.add(item.doc_id)
-            sha = content_sha1(item.text)
-            old = known.get(item.doc_id)
-            if old and old[0] == sha and (old[1] == rules.version or not reextract):
+            old = known.get(item.doc_id)  # (the text's hash only for an article the database holds)
+            if old and old[0] == content_sha1(item.text) and (old[1] == rules.version or not reextract):
                 s.unchanged += 1
                 ok_inputs.append((item.path, item.line))
                 continue
