@@ -1,5 +1,5 @@
 """Compiled patterns kept between runs (pipeline/pattern_cache.py): a pattern made from its
-stored code is the pattern `re` would have compiled, and a run gives the same records with the
+stored code is the pattern `searchable` compiles, and a run gives the same records with the
 table cold, warm or broken."""
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def _run(cache, *args):
 
 def _table(cache) -> dict:
     (f,) = cache.glob("patterns-*.pickle")
-    return pickle.loads(f.read_bytes())
+    data = pickle.loads(f.read_bytes())
+    assert data["format"] == pattern_cache.FORMAT
+    return data["table"]
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +40,35 @@ def warm(tmp_path_factory):
     return cache, r.stdout
 
 
-def test_every_stored_pattern_is_the_code_re_writes_for_it(warm):
+def test_every_stored_pattern_is_the_code_written_for_it(warm):
     table = _table(warm[0])
-    kinds = {k[0] for k in table}
-    assert kinds == {"re", "searchable"} and len(table) > 300
-    for (kind, _, pattern, flags), (f, code, groups, groupindex, indexgroup) in table.items():
-        fresh = pattern_cache.plain_code(pattern, flags) if kind == "re" else patterns._hinted_code(pattern, flags)
-        assert (f, code.tolist(), groups, groupindex, indexgroup) == (fresh[0], list(fresh[1]), *fresh[2:]), pattern
+    assert {k[0] for k in table} == {"searchable"} and len(table) > 250
+    for (_, _, pattern, flags), (f, code, groups, groupindex, indexgroup, age) in table.items():
+        fresh = patterns._hinted_code(pattern, flags)
+        assert (f, code.tolist(), groups, groupindex, indexgroup, age) == (fresh[0], list(fresh[1]), *fresh[2:], 0), pattern
 
 
-def test_a_pattern_made_from_stored_code_matches_as_re_compiled_it():
+def test_a_pattern_made_from_stored_code_matches_as_re_compiled_it(monkeypatch):
+    monkeypatch.setattr(pattern_cache, "_TABLE", {})
+    monkeypatch.setattr(pattern_cache, "_installed", True)
+    monkeypatch.setattr(pattern_cache, "_new", False)
     text = "共查处交通违法行为268起,行政拘留2人,发放宣传资料3000余份。"
-    for pattern, flags in ((r"(?P<n>\d+)(?P<unit>起|人|余份)", 0), (r"共(查处)?", re.I), (b"a+", 0)):
-        made = pattern_cache.compiled("test", pattern, flags, lambda: pattern_cache.plain_code(pattern, flags))
+    for pattern, flags in ((r"(?P<n>\d+)(?P<unit>起|人|余份)", 0), (r"(?<!共)(查处)?违法", re.I), (r"(?:行政)?拘留(\d+)", 0)):
+        write = lambda: patterns._hinted_code(pattern, flags)  # noqa: E731
+        first = pattern_cache.compiled("t", pattern, flags, write)
+        made = pattern_cache.compiled("t", pattern, flags, lambda: pytest.fail("compiled again"))  # from the table
         plain = re.compile(pattern, flags)
-        assert (made.pattern, made.flags, made.groups, made.groupindex) == (plain.pattern, plain.flags, plain.groups, plain.groupindex)
-        subject = text if isinstance(pattern, str) else text.encode()
-        assert [m.span() for m in made.finditer(subject)] == [m.span() for m in plain.finditer(subject)]
+        for p in (first, made):
+            assert (p.pattern, p.flags, p.groups, p.groupindex) == (plain.pattern, plain.flags, plain.groups, plain.groupindex)
+            assert [(m.span(), m.groups()) for m in p.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_unused_entries_age_and_go():
+    entry = (0, None, 0, {}, (), 0)
+    on_disk = {("searchable", "str", "a", 0): entry[:5] + (3,), ("searchable", "str", "old", 0): entry[:5] + (pattern_cache.MAX_AGE,)}
+    ours = {("searchable", "str", "a", 0): entry[:5] + (5,), ("searchable", "str", "b", 0): entry}
+    out = pattern_cache.merged(on_disk, ours, used={("searchable", "str", "b", 0)})
+    assert {k[2]: v[5] for k, v in out.items()} == {"a": 4, "b": 0}  # a: the younger age, a save older; old: gone
 
 
 def test_the_same_records_with_the_table_warm_or_broken(warm):
@@ -62,21 +76,28 @@ def test_the_same_records_with_the_table_warm_or_broken(warm):
     again = _run(cache, "extract", ARTICLE, "--format", "jsonl")
     assert again.returncode == 0 and again.stdout == cold_output
     (f,) = cache.glob("patterns-*.pickle")
-    f.write_bytes(b"not a pickle")
-    broken = _run(cache, "extract", ARTICLE, "--format", "jsonl")
-    assert broken.returncode == 0 and broken.stdout == cold_output and broken.stderr == ""
-    assert len(_table(cache)) > 300  # written again
+    for junk in (b"not a pickle", pickle.dumps({("searchable", "str", "x", 0): (0, [], 0, {}, ())})):  # (and an older layout)
+        f.write_bytes(junk)
+        broken = _run(cache, "extract", ARTICLE, "--format", "jsonl")
+        assert broken.returncode == 0 and broken.stdout == cold_output and broken.stderr == ""
+        assert len(_table(cache)) > 250  # written again
 
 
 def test_workers_keep_the_patterns_they_compiled(tmp_path):
-    """In an ingest with two workers the driver extracts nothing: cn2an's numeral patterns are
-    compiled (and kept) by the workers that meet a Chinese numeral."""
-    art = tmp_path / "in" / "a.txt"
-    art.parent.mkdir()
-    art.write_text("鱼台县公安局开展整治\n2013-11-28\n共查处交通违法行为二十六起,行政拘留三人。", encoding="utf-8")
-    r = _run(tmp_path / "cache", "ingest", art.parent, "--db", tmp_path / "db.duckdb", "--workers", 2, "--quiet")
+    """In an ingest with two workers the driver extracts nothing: the patterns an article needs
+    beyond the warm-up's are compiled, and kept, by the worker that extracts it (the table then
+    holds what `extract` of the same article keeps)."""
+    cache = tmp_path / "cache"
+    article = CORPUS / "akesu-2016-01-20.txt"  # (many patterns on first use: a list of campaign names)
+    assert _run(cache, "extract", article).returncode == 0  # (the rule files parsed and kept: their examples compile all)
+    (table_file,) = cache.glob("patterns-*.pickle")
+    table_file.unlink()
+    assert _run(cache, "extract", article).returncode == 0
+    by_extract = _table(cache)
+    table_file.unlink()
+    r = _run(cache, "ingest", article, "--db", tmp_path / "db.duckdb", "--workers", 2, "--quiet")
     assert r.returncode == 0, r.stderr
-    assert any(isinstance(p, str) and p.startswith("^([零〇]|") for _, _, p, _ in _table(tmp_path / "cache"))
+    assert set(by_extract) <= set(_table(cache))
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path):
