@@ -19,6 +19,7 @@ import os
 import pickle
 import tempfile
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -38,8 +39,6 @@ def _source_hash(module_file: str) -> str:
 
 
 def _jionlp_version() -> str:
-    from importlib import metadata  # (imported here: 20 ms of every run's start-up otherwise)
-
     try:
         return metadata.version("jionlp")
     except metadata.PackageNotFoundError:

@@ -5,8 +5,8 @@ the original. Signatures follow datasketch's "affine32" MinHash scheme (MurmurHa
 then `a·h + b mod 2^32` with datasketch's permutations for seed 1) over CRC-32 hashes of the
 shingles, so signatures stored by earlier runs still compare. It is written out here (in C,
 minhash.pyx, when built; else with numpy) because importing datasketch imports SciPy, which cost
-every run about half a second before any article was read. Banding uses datasketch's parameters for threshold 0.8 with 64
-permutations: 5 bands of 11 rows.
+every run about half a second before any article was read. Banding uses datasketch's parameters
+for threshold 0.8 with 64 permutations: 5 bands of 11 rows.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""dedupe.signature's MinHash in C: the same values, a tenth of the time (issue 6).
+"""dedupe.signature's MinHash in C: the same values in a sixth of the time (issue 6).
 
 Built by scripts/compile.py beside the compiled modules; dedupe.py uses it when it is there and
 its own numpy code otherwise (PRESSMETRICS_PURE=1, no compiler). The scheme is dedupe's: CRC-32
