@@ -27,10 +27,19 @@ import re
 from functools import lru_cache
 from typing import Iterable, Optional
 
+import sys
+from array import array
 from re import _compiler, _parser
 from re import _constants as C  # noqa: N812 (the parser's opcodes)
 
-from . import pattern_cache
+import _sre
+
+from .kept import KeptTable
+
+# the matcher code of every pattern compiled here, kept between runs of the CLI (kept.py): a
+# pattern an earlier run compiled is made by `_sre.compile` from its stored code
+_CODE = KeptTable("patterns", lambda: f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}")
+_CODE_UNIT = "I" if array("I").itemsize >= _sre.CODESIZE else "L"  # (re's named opcodes do not pickle: plain numbers)
 
 
 @lru_cache(maxsize=2048)
@@ -59,8 +68,14 @@ def _parsed_starts(p, flags: int) -> tuple[int, Optional[list]]:
 
 def _hinted(pattern: str, flags: int) -> re.Pattern:
     """What `re._compiler.compile` does, with the hint in the info block when there is one
-    (its code kept between runs where the CLI installed pattern_cache)."""
-    return pattern_cache.compiled("searchable", pattern, flags, lambda: _hinted_code(pattern, flags))
+    (from the code an earlier run wrote for it, where the CLI keeps it)."""
+    stored = _CODE.get((pattern, flags))
+    if stored is None:
+        f, code, groups, groupindex, indexgroup = _hinted_code(pattern, flags)
+        _CODE.put((pattern, flags), (f, array(_CODE_UNIT, code), groups, groupindex, indexgroup))
+        return _sre.compile(pattern, f, code, groups, groupindex, indexgroup)
+    f, code, groups, groupindex, indexgroup = stored
+    return _sre.compile(pattern, f, code.tolist(), groups, dict(groupindex), indexgroup)
 
 
 def _hinted_code(pattern: str, flags: int) -> tuple:
