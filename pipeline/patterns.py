@@ -24,15 +24,14 @@ at that offset the first alternative in order.
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from functools import lru_cache
 from typing import Iterable, Optional
 
-import sys
-from array import array
+import _sre
 from re import _compiler, _parser
 from re import _constants as C  # noqa: N812 (the parser's opcodes)
-
-import _sre
 
 from .kept import KeptTable
 
