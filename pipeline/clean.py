@@ -265,7 +265,7 @@ _LEAD_PREFIX = searchable(r"^[^,,。]{0,30}?(\d{1,2}月\d{1,2}日)?[电讯]\s*(\
 
 
 def _unblanked(text: str) -> str:
-    """`text` without its whitespace (what `re.sub(r"\s+", "", text)` gives: str.split and `\s`
+    r"""`text` without its whitespace (what `re.sub(r"\s+", "", text)` gives: str.split and `\s`
     know the same whitespace; five times faster)."""
     return "".join(text.split())
 
