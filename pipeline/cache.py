@@ -55,11 +55,21 @@ def cached(name: str, module_file: str, extra: str, build: Callable[[], T]) -> T
         pass
     value = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # whole or not at all, even with several workers writing at once
-    except OSError:
+        write_pickle(path, value)
+    except (OSError, pickle.PicklingError):
         pass
     return value
+
+
+def write_pickle(path: Path, value) -> None:
+    """Pickle `value` into `path` whole or not at all, even with several processes writing at once
+    (a temporary file beside it, then renamed; removed when anything fails)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

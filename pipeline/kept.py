@@ -20,13 +20,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Hashable
 
-from .cache import cache_dir
+from .cache import cache_dir, write_pickle
 
 FORMAT = 1  # a file holds {"format": FORMAT, "table": {key: (value, age)}}
 MAX_AGE = 30  # saves an entry may go unused before it is dropped
@@ -73,16 +71,7 @@ class KeptTable:
         try:
             where.parent.mkdir(parents=True, exist_ok=True)
             with _locked(where.with_suffix(".lock")):  # two workers ending at once: neither loses the other's
-                table = merged(_read(where), self._entries, self._used)
-                data = pickle.dumps({"format": FORMAT, "table": table}, protocol=pickle.HIGHEST_PROTOCOL)
-                fd, tmp = tempfile.mkstemp(dir=where.parent, prefix=f".{self.name}-")
-                try:
-                    with os.fdopen(fd, "wb") as f:
-                        f.write(data)
-                    os.replace(tmp, where)  # whole or not at all
-                finally:
-                    if os.path.exists(tmp):
-                        os.unlink(tmp)
+                write_pickle(where, {"format": FORMAT, "table": merged(_read(where), self._entries, self._used)})
             self._new = False
         except Exception:  # noqa: BLE001 (a full disk, a read-only cache: the next run works it out again)
             pass
