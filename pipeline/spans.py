@@ -29,6 +29,13 @@ class Marks:
         return (self.pos[i - 1] + 1 if i else 0), (self.pos[i] if i < len(self.pos) else self.n)
 
 
+_PythonMarks = Marks  # (tests/test_patterns.py compares it with the C class)
+try:  # the same class in C (pipeline/cspans.pyx, built by scripts/compile.py), when built
+    from .cspans import Marks  # noqa: F811
+except ImportError:
+    pass
+
+
 @lru_cache(maxsize=16)
 def marks(text: str, ends: str) -> Marks:
     """The Marks of `ends` in `text`, found once: the stages of one article ask for the same

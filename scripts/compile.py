@@ -34,7 +34,7 @@ OUT = PKG / "_compiled"
 MODULES = ("activities", "clean", "dedupe", "extract", "festivals", "links", "meta", "numbers", "patterns", "regions",
            "rows", "segment", "spans", "tallies")
 # written for Cython, typed: only ever run compiled (dedupe.py has the same in Python)
-CYTHON_ONLY = ("minhash",)
+CYTHON_ONLY = ("cspans", "minhash")
 MANIFEST = "sources.json"
 NOT_BUILT = "not-compiled.txt"  # why the last run built nothing (no compiler, no Cython, an error)
 

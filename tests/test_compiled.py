@@ -78,9 +78,9 @@ def test_the_modules_run_compiled_where_the_build_matches():
         if os.environ.get("CI") and not os.environ.get("PRESSMETRICS_PURE"):
             pytest.fail("CI runs `make test`, which compiles extraction's modules: no build that matches the sources")
         pytest.skip("no compiled build matching the sources (make install builds one)")
-    from pipeline import dedupe, extract, minhash, tallies
+    from pipeline import cspans, dedupe, extract, minhash, spans, tallies
 
-    assert dedupe._c is minhash
-    for module in (extract, tallies, minhash):
+    assert dedupe._c is minhash and spans.Marks is cspans.Marks
+    for module in (extract, tallies, minhash, cspans):
         assert Path(module.__file__).parent == built, module.__file__
         assert not module.__file__.endswith(".py")

@@ -1,5 +1,6 @@
 """patterns.searchable and patterns.Alternation: the same matches as `re.compile`, found faster."""
 import gc
+import random
 import re
 from pathlib import Path
 
@@ -113,6 +114,26 @@ def test_marks_of_a_text_are_found_once_and_tell_the_stretch_around_an_offset():
     clauses = marks(text, "。,")
     assert clauses is marks(text, "。,")  # tallies and links read the same clauses of an article
     assert clauses.around(0) == (0, 6) and clauses.around(7) == (7, 11) and clauses.around(12) == (12, len(text))
+
+
+def test_the_c_marks_are_the_python_marks():
+    """cspans.pyx (built by `make install`) finds the offsets and stretches spans.py's class does:
+    characters of every plane, marks at the ends, offsets outside the text."""
+    from pipeline import spans
+
+    if spans.Marks is spans._PythonMarks:
+        pytest.skip("cspans.pyx is not built (PRESSMETRICS_PURE or no compiler): spans.py's class runs")
+    rnd = random.Random(3)
+    ends = ["。!?;\n", "。!?;\n,", "。!?;\n,、:()《》【】[]", "。,", "😀a", ""]
+    alphabet = "。!?;\n,、:()《》【】[]a1 查处违法😀\U0010FFFF"
+    texts = ["", "。", "查处。", "。查处", "😀😀a😀", "a" * 100]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 200))) for _ in range(300)]
+    for text in texts:
+        for e in ends:
+            c, p = spans.Marks(text, e), spans._PythonMarks(text, e)
+            assert (c.pos, c.n) == (p.pos, p.n), (text, e)
+            for at in [-1, 0, len(text), len(text) + 5] + list(range(0, len(text), 3)):
+                assert c.around(at) == p.around(at), (text, e, at)
 
 
 def test_longest_word_matches_as_the_atomic_alternation_of_the_words_longest_first():
