@@ -24,6 +24,9 @@ from .worker import start_pool
 
 BATCH = 1024  # articles per transaction (or FLUSH_SECONDS): a commit costs about as much as writing 100 articles
 FLUSH_SECONDS = 2.0  # and at least this often, so that a slow run keeps its work as it goes
+# with workers, the batch before the last ends this many articles before the end: what is left to
+# write once the workers are done (Arrow, insert, commit) is a small batch, not up to BATCH
+LAST_BATCH = 64
 
 
 @dataclass
@@ -155,7 +158,8 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
             s.new += 1
         s.tallies += len(res.tallies)
         batch.append(res)
-        if len(batch) >= batch_size or time.monotonic() - last_flush >= FLUSH_SECONDS:
+        if (len(batch) >= batch_size or time.monotonic() - last_flush >= FLUSH_SECONDS
+                or (pool is not None and queued - done == LAST_BATCH)):
             flush()
     flush()
     if ok_inputs and had_errors:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import duckdb
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from .models import ReadError
 from .rows import ACTIVITY_COLUMNS, ARTICLE_COLUMNS, DUPLICATE_OF, TALLY_COLUMNS, Rows
@@ -127,9 +130,10 @@ def write_batch(con, items: list[Rows], duplicates: dict[str, str], replacing: s
     tals = [row for it in items for row in it.tallies]
     art_cols = list(zip(*(it.article for it in items)))
     art_cols[DUPLICATE_OF] = [duplicates.get(it.doc_id) for it in items]
-    art_t = _table(art_cols, _ARTICLE_SCHEMA)
-    act_t = _table(list(zip(*acts)), _ACTIVITY_SCHEMA)
-    tal_t = _table(list(zip(*tals)), _TALLY_SCHEMA)
+    pa, (article_schema, activity_schema, tally_schema) = _arrow(), _schemas()
+    art_t = _table(art_cols, article_schema)
+    act_t = _table(list(zip(*acts)), activity_schema)
+    tal_t = _table(list(zip(*tals)), tally_schema)
     old = [it.doc_id for it in items if replacing is None or it.doc_id in replacing]
     ids = pa.table({"doc_id": pa.array(old, pa.string())})
     con.execute("BEGIN TRANSACTION")
@@ -163,6 +167,7 @@ def write_errors(con, errors: Iterable[ReadError]) -> None:
     rows = [{"path": e.path, "line": e.line, "reason": e.reason, "logged_at": datetime.now(timezone.utc).replace(tzinfo=None)} for e in errors]
     if not rows:
         return
+    pa = _arrow()
     t = pa.Table.from_pylist(rows, schema=pa.schema([("path", pa.string()), ("line", pa.int32()), ("reason", pa.string()), ("logged_at", pa.timestamp("us"))]))
     con.register("new_errors", t)
     try:
@@ -176,6 +181,7 @@ def clear_errors(con, paths: list[tuple[str, Optional[int]]]) -> None:
     """Errors of inputs that now read fine are history: drop them."""
     if not paths:
         return
+    pa = _arrow()
     t = pa.table({"path": [p for p, _ in paths], "line": pa.array([l for _, l in paths], pa.int32())})
     con.register("ok_inputs", t)
     try:
@@ -184,25 +190,36 @@ def clear_errors(con, paths: list[tuple[str, Optional[int]]]) -> None:
         con.unregister("ok_inputs")
 
 
-def _table(columns: list, schema: pa.Schema) -> pa.Table:
+def _arrow():
+    """pyarrow, imported at the first write: opening the database need not wait for it (with
+    numpy, 0.1 s that an ingest's workers would otherwise spend waiting for their first articles)."""
+    import pyarrow
+
+    return pyarrow
+
+
+def _table(columns: list, schema: "pa.Schema") -> "pa.Table":
     """Columns of plain values (rows.py's order) as an Arrow table (no rows: an empty one)."""
     if not columns:
         return schema.empty_table()
+    pa = _arrow()
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
 
 
-_TYPES = {
-    "doc_id": pa.string(), "content_sha1": pa.string(), "path": pa.string(), "line": pa.int32(), "url": pa.string(),
-    "title": pa.string(), "published": pa.string(), "source": pa.string(), "agency": pa.string(),
-    "region_level": pa.string(), "province": pa.string(), "city": pa.string(), "county": pa.string(), "adcode": pa.string(),
-    "province_adcode": pa.string(), "city_adcode": pa.string(), "county_adcode": pa.string(),
-    "n_activities": pa.int32(), "n_tallies": pa.int32(), "duplicate_of": pa.string(), "minhash": pa.list_(pa.uint64()),
-    "rules_version": pa.string(), "extracted_at": pa.timestamp("us"), "text": pa.string(),
-    "seq": pa.int32(), "name": pa.string(), "type": pa.string(), "start_date": pa.string(), "end_date": pa.string(),
-    "category": pa.string(), "value": pa.float64(), "unit": pa.string(), "approx": pa.bool_(), "breakdown": pa.bool_(),
-    "activity": pa.string(), "date": pa.string(), "evidence": pa.string(), "start_offset": pa.int32(),
-    "end_offset": pa.int32(), "rule": pa.string(),
-}
-_ARTICLE_SCHEMA = pa.schema([(c, _TYPES[c]) for c in ARTICLE_COLUMNS])
-_ACTIVITY_SCHEMA = pa.schema([(c, _TYPES[c]) for c in ACTIVITY_COLUMNS])
-_TALLY_SCHEMA = pa.schema([(c, _TYPES[c]) for c in TALLY_COLUMNS])
+@cache
+def _schemas() -> tuple["pa.Schema", "pa.Schema", "pa.Schema"]:
+    """The Arrow schemas of `articles`, `activities` and `tallies`, in rows.py's column order."""
+    pa = _arrow()
+    types = {
+        "doc_id": pa.string(), "content_sha1": pa.string(), "path": pa.string(), "line": pa.int32(), "url": pa.string(),
+        "title": pa.string(), "published": pa.string(), "source": pa.string(), "agency": pa.string(),
+        "region_level": pa.string(), "province": pa.string(), "city": pa.string(), "county": pa.string(), "adcode": pa.string(),
+        "province_adcode": pa.string(), "city_adcode": pa.string(), "county_adcode": pa.string(),
+        "n_activities": pa.int32(), "n_tallies": pa.int32(), "duplicate_of": pa.string(), "minhash": pa.list_(pa.uint64()),
+        "rules_version": pa.string(), "extracted_at": pa.timestamp("us"), "text": pa.string(),
+        "seq": pa.int32(), "name": pa.string(), "type": pa.string(), "start_date": pa.string(), "end_date": pa.string(),
+        "category": pa.string(), "value": pa.float64(), "unit": pa.string(), "approx": pa.bool_(), "breakdown": pa.bool_(),
+        "activity": pa.string(), "date": pa.string(), "evidence": pa.string(), "start_offset": pa.int32(),
+        "end_offset": pa.int32(), "rule": pa.string(),
+    }
+    return tuple(pa.schema([(c, types[c]) for c in columns]) for columns in (ARTICLE_COLUMNS, ACTIVITY_COLUMNS, TALLY_COLUMNS))
