@@ -8,6 +8,7 @@ those extracted by an older rules version.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -191,4 +192,11 @@ def _run(todo: Iterable[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rul
 def _estimate(files: list) -> int:
     """About how many articles `files` hold, to size the pool's chunks before they are read:
     one per file, and one per 2 kB of a `.jsonl` file."""
-    return sum(max(1, f.stat().st_size // 2000) if f.suffix.lower() == ".jsonl" else 1 for f in files)
+    return sum(max(1, _size(f) // 2000) if f.lower().endswith(".jsonl") else 1 for f in files)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # (gone since it was listed: reading it says so)
+        return 0
