@@ -325,7 +325,7 @@ def _events_secured(body: str, rules: ActivityRules, published: Optional[str], s
             again = body.find(m.group("name"), sent[1])
             if again >= 0:
                 start, end = dates_near(body, sentences.around(again), again, published)
-        name = re.sub(r"[“”\"]", "", m.group("name"))
+        name = _DOUBLE_QUOTES.sub("", m.group("name"))
         out.append(Mention((s, e), name, "security", start, end, sent, False, [s], (m.start(), e)))
     return out
 
@@ -572,9 +572,13 @@ def _named_apart(a: Mention, b: Mention) -> bool:
     return a.introduced and not a.generic and len(own) >= 4 and _common(own, _own_words(b.name)) == 0
 
 
+_DOUBLE_QUOTES = searchable(r"[“”\"]")
+_CONJUNCTION = searchable(r"\s*[和及与、暨]\s*")
+
+
 def _coordinated(b: Mention, a: Mention, body: str) -> bool:
     """护学岗和夜间巡逻: two activities joined by a conjunction are two."""
-    return re.fullmatch(r"\s*[和及与、暨]\s*", body[b.written[1]:a.name_span[0]] or "x") is not None
+    return _CONJUNCTION.fullmatch(body[b.written[1]:a.name_span[0]] or "x") is not None
 
 
 def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Optional[re.Pattern] = None) -> list[Mention]:

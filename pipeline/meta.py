@@ -119,7 +119,7 @@ def published(c: Cleaned, hint: Optional[str] = None) -> Optional[str]:
     if ls.body_start < len(ls.spans):
         first = ls.text(ls.body_start)
         m = _DATELINE.search(first)
-        years = re.findall(r"((?:19|20)\d{2})\s*[-/.年]", c.view.text)
+        years = _YEAR.findall(c.view.text)
         if m and years:
             return _valid(int(years[0]), int(m.group(1)), int(m.group(2)))
     return None
@@ -171,31 +171,42 @@ def title(c: Cleaned, page_head: Optional[str] = None) -> Optional[str]:
         start, end = without_site(line)
         return c.view.stored_span(off + start, off + end)
     for i, (s, e) in enumerate(ls.spans):
-        m = re.match(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$", c.view.text[s:e])
+        m = _ORIGINAL_TITLE.match(c.view.text[s:e])
         if m:
             return c.view.stored_span(s + m.start(1), s + m.end(1)).strip()
     return None
+
+
+_YEAR = searchable(r"((?:19|20)\d{2})\s*[-/.年]")
+_ORIGINAL_TITLE = searchable(r"\s*(?:【原标题】|\(原标题[::])\s*(.+?)\)?\s*$")
+_SOURCE_LABEL = searchable(r"(?:来源|稿源|本文来源)\s*(?:[::]|】)\s*([^\s|•·,,【\[\]】]+)")
+_AFTER_SOURCE = searchable(r"作者|点击|阅读|浏览|时间|发布|编辑|记者")
+_OUTLET_DATELINE = searchable(r"\s*(?:[\[【][^\]】]*[\]】])?\s*([\u4e00-\u9fa5]{2,12}?(?:网|报|社|在线|之窗|频道|台))(?:[\u4e00-\u9fa5]{0,4}?\d{1,2}月\d{1,2}日)?[电讯]")
+_OWN_PAPER = searchable(r"\s*本报讯")
+_PAPER_LINE = searchable(r"\s*([\u4e00-\u9fa5]{2,10}(?:报|刊))\s")
+_PROVINCE_WIDE = searchable(r"全省|省公安厅|省厅")
+_PROVINCE_BUREAU = searchable(r"省公安厅|省厅")
 
 
 def source(c: Cleaned, rules: MetadataRules) -> Optional[str]:
     outlet = searchable(rules.source_outlet)
     reject = searchable(rules.source_reject)
     text = c.view.text
-    for m in re.finditer(r"(?:来源|稿源|本文来源)\s*(?:[::]|】)\s*([^\s|•·,,【\[\]】]+)", text):
+    for m in _SOURCE_LABEL.finditer(text):
         name = m.group(1).strip()
-        name = re.split(r"作者|点击|阅读|浏览|时间|发布|编辑|记者", name)[0]
+        name = _AFTER_SOURCE.split(name)[0]
         if 2 <= len(name) <= 20 and outlet.search(name) and not reject.search(name):
             return c.view.stored_span(m.start(1), m.start(1) + len(name))
     ls = _lines(c)
     if ls.body_start < len(ls.spans):
         s, e = ls.spans[ls.body_start]
         line = text[s:e]
-        m = re.match(r"\s*(?:[\[【][^\]】]*[\]】])?\s*([\u4e00-\u9fa5]{2,12}?(?:网|报|社|在线|之窗|频道|台))(?:[\u4e00-\u9fa5]{0,4}?\d{1,2}月\d{1,2}日)?[电讯]", line)
+        m = _OUTLET_DATELINE.match(line)
         if m and not m.group(1).startswith("本"):
             return c.view.stored_span(s + m.start(1), s + m.end(1))
-        if re.match(r"\s*本报讯", line):
+        if _OWN_PAPER.match(line):
             for i in range(0, ls.body_start):
-                pm = re.match(r"\s*([\u4e00-\u9fa5]{2,10}(?:报|刊))\s", text[ls.spans[i][0]:ls.spans[i][1]])
+                pm = _PAPER_LINE.match(text[ls.spans[i][0]:ls.spans[i][1]])
                 if pm:
                     s0 = ls.spans[i][0]
                     return c.view.stored_span(s0 + pm.start(1), s0 + pm.end(1))
@@ -267,9 +278,9 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
         best = max(inner, key=lambda p: (police_bound[p], _rank(p)))
     # a province-wide story: 全省 with the province named, or 省公安厅, and no local police body
     # (a county's 位居全省前列 names no province: the story stays the county's)
-    if best.level != "province" and not police_bound and re.search(r"全省|省公安厅|省厅", text[:lead_end]):
+    if best.level != "province" and not police_bound and _PROVINCE_WIDE.search(text, 0, lead_end):
         prov = gz.province(best.province)
-        if prov and (prov in scores or re.search(r"省公安厅|省厅", text[:lead_end])):
+        if prov and (prov in scores or _PROVINCE_BUREAU.search(text, 0, lead_end)):
             best = prov
     best = _level_by_wording(best, text, gz, rules)
     region = best.region()
@@ -412,8 +423,7 @@ def _national_score(text: str, lead_end: int) -> float:
 
 
 def _agency_generic(text: str) -> Optional[str]:
-    m = re.search(r"公安部", text)
-    return "公安部" if m else None
+    return "公安部" if "公安部" in text else None
 
 
 def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str:

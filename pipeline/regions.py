@@ -29,6 +29,12 @@ class Place:
     city: Optional[str]
     county: Optional[str]
 
+    def __hash__(self) -> int:
+        # (dataclass keeps a __hash__ written here: the one it writes runs as Python code even in the
+        # compiled module, and places are hashed some thirty times an article; equal places have
+        # one adcode and name)
+        return hash((self.adcode, self.name))
+
     def region(self) -> dict:
         if self.province in MUNICIPALITIES:
             adcode = self.adcode if self.level == "county" else self.adcode[:2] + "0000"

@@ -167,7 +167,7 @@ def breakdown_scopes(text: str, units: tuple[str, ...] = (), sentences: Optional
         scopes.append((s, e))
     if units:
         unit_before = _unit_at_end(units)
-        for m in re.finditer(r"\(", text):
+        for m in _OPENING_BRACKET.finditer(text):
             close = _closing(text, m.start())
             if (close != -1 and close - m.start() < 60 and unit_before.search(text, max(0, m.start() - 3), m.start())
                     and _ANY_DIGIT.search(text, m.start(), close)):
@@ -188,6 +188,7 @@ def _closing(text: str, at: int) -> int:
     return -1
 
 
+_OPENING_BRACKET = searchable(r"\(")
 _BRACKET = searchable(r"[()\n]")
 
 
