@@ -149,49 +149,52 @@ def find_quantities(text: str, syntax: NumberSyntax) -> list[Quantity]:
         hedged = bool(pre or h1 or h2 or (unit and m.group("h3")))
         # (positional, in the order of Quantity's fields: start, num_start, end, value, unit, approx,
         # chinese, reason, raw; compiled, a keyword call into a dataclass's __init__ costs 2.5 times as much)
-        q = Quantity(m.start(), ns, end, parse_number(num, mag), unit, hedged, chinese, None, m.group(0))
+        start, value = m.start(), parse_number(num, mag)
+        q = Quantity(start, ns, end, value, unit, hedged, chinese, None, m.group(0))
+        reason = None  # (kept in locals while it is worked out: compiled, each q.… is an attribute lookup)
         before = text[ns - 1:ns] if ns else ""
-        if q.value is None:
-            q.reason = "not a number"
-        elif q.value == 0:
-            q.reason = "zero (a word such as 零部件)"
+        if value is None:
+            reason = "not a number"
+        elif value == 0:
+            reason = "zero (a word such as 零部件)"
         elif before == "第":
-            q.reason = "ordinal (第…)"
+            reason = "ordinal (第…)"
         elif (before in _RANGE_MARKS or before.isspace()) and _RANGE_BEFORE.search(text, max(0, ns - 12), ns):
-            q.reason = "the end of a range (20至30名): no one figure"
+            reason = "the end of a range (20至30名): no one figure"
         elif chinese and not _chinese_ok(num, m, text, small_counted):
-            q.reason = "word containing a numeral"
+            reason = "word containing a numeral"
         elif ((before in _CODE_BEFORE and not (unit and _LATIN_WORD_BEFORE.search(text, max(0, ns - 12), ns)))
               or _code_after(text, num_end)):
-            q.reason = "code, phone number or name with a number"
+            reason = "code, phone number or name with a number"
         elif not unit:
             if mag and people.match(text, end):
-                q.unit = "人"
+                q.unit = unit = "人"
             elif _TIME_AFTER.match(text, num_end, num_end + 2):
-                q.reason = "date, time or duration"
+                reason = "date, time or duration"
             elif _RATE_AFTER.match(text, end, end + 4):
-                q.reason = "percentage or rate"
+                reason = "percentage or rate"
             else:
-                q.reason = "no classifier after the number"
-        if q.reason is None and unit:
+                reason = "no classifier after the number"
+        if reason is None and unit:
             block = blocks.get(unit)
             if block and block.match(text, end, end + 4):
-                q.reason = f"duration or date ({unit}{text[end:end + 2]})"
-        if q.reason is None and threshold.match(text, end):
-            q.reason = "threshold or amount involved (…以上/以下)"
-        if q.reason is None and change.search(text, max(0, q.start - 10), q.start):
-            q.reason = "a change against an earlier period (同比增加…), not a tally"
-        if q.reason is None and (chosen.search(text, max(0, q.start - 24), q.start) or honoured.match(text, end)):
-            q.reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
-        if q.reason is None and harmed.match(text, end):
-            q.reason = "people hurt or killed (1名民警手臂被划伤, 2名受伤群众), not work done"
-        if q.reason is None and elsewhere.search(text, max(0, q.start - 24), q.start):
-            q.reason = "a figure of the place, not of the police (接待游客, 发送旅客)"
-        if q.reason is None and suspects_did.search(text, max(0, q.start - 24), q.start):
-            q.reason = "what the suspects did (作案…, 涉案金额), not police work"
-        if (q.reason is None and q.unit and ("." in num or "点" in num) and not mag and q.value != int(q.value)
-                and q.unit not in _WEIGHTS_AND_MONEY):
-            q.reason = "decimal count (a version, rate or code)"
+                reason = f"duration or date ({unit}{text[end:end + 2]})"
+        if reason is None and threshold.match(text, end):
+            reason = "threshold or amount involved (…以上/以下)"
+        if reason is None and change.search(text, max(0, start - 10), start):
+            reason = "a change against an earlier period (同比增加…), not a tally"
+        if reason is None and (chosen.search(text, max(0, start - 24), start) or honoured.match(text, end)):
+            reason = "people or units honoured or chosen (表彰, 评选出…), not work done"
+        if reason is None and harmed.match(text, end):
+            reason = "people hurt or killed (1名民警手臂被划伤, 2名受伤群众), not work done"
+        if reason is None and elsewhere.search(text, max(0, start - 24), start):
+            reason = "a figure of the place, not of the police (接待游客, 发送旅客)"
+        if reason is None and suspects_did.search(text, max(0, start - 24), start):
+            reason = "what the suspects did (作案…, 涉案金额), not police work"
+        if (reason is None and unit and ("." in num or "点" in num) and not mag and value != int(value)
+                and unit not in _WEIGHTS_AND_MONEY):
+            reason = "decimal count (a version, rate or code)"
+        q.reason = reason
         out.append(q)
     return out
 

@@ -314,37 +314,38 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
     last_by_unit: dict[tuple[int, str], str] = {}
     to_object_list: Optional[tuple[int, int]] = None  # (clause, where its item ends) of the last count of a 对/把/将 object
     for q in quantities:
-        f = Finding(q, para_of(q.start))
+        qs, qe = q.start, q.end  # (read once: compiled, each q.start is an attribute lookup)
+        f = Finding(q, para_of(qs))
         findings.append(f)
         if q.reason:
             f.reason = q.reason
             continue
-        if quota_before.search(body, max(0, q.start - 3), q.start) and not all_kinds.search(body, max(0, q.start - 6), q.start):
+        if quota_before.search(body, max(0, qs - 3), qs) and not all_kinds.search(body, max(0, qs - 6), qs):
             f.reason = "quota or distribution (每/均/各…)"
             continue
-        ss, se = sentences.around(q.start)
-        cs, _ = clauses.around(q.start)
-        if (plan_opening.match(body, ss) or plan_word.search(body, cs, q.start) or future.search(body, ss, q.start)
-                or (minimum.match(body, q.start) and cues.goal.re.search(body, cs, q.start))):
+        ss, se = sentences.around(qs)
+        cs, _ = clauses.around(qs)
+        if (plan_opening.match(body, ss) or plan_word.search(body, cs, qs) or future.search(body, ss, qs)
+                or (minimum.match(body, qs) and cues.goal.re.search(body, cs, qs))):
             f.reason = "a plan (下一步…, 计划…, 将投入…, 确保…不少于…), not work done"
             continue
-        if rate.search(body, cs, q.start) or (per_day.search(body, cs, q.start) and (
-                (q.unit and times.fullmatch(q.unit)) or minimum.match(body, q.start))):
+        if rate.search(body, cs, qs) or (per_day.search(body, cs, qs) and (
+                (q.unit and times.fullmatch(q.unit)) or minimum.match(body, qs))):
             f.reason = "rate or quota (每个考点…, 每天巡逻2次, 每晚安排警力不少于10人), not a total"
             continue
-        is_, ie = items.around(q.start)
-        if is_ == q.start and (aside := _ASIDE.search(body, max(0, q.start - 12), q.start)) is not None:
+        is_, ie = items.around(qs)
+        if is_ == qs and (aside := _ASIDE.search(body, max(0, qs - 12), qs)) is not None:
             is_ = items.around(aside.start())[0]  # 设置服务站(点)36个: the bracket belongs to the noun
-        in_scope = next(((a, b) for a, b in scopes if a <= q.start < b), None)
+        in_scope = next(((a, b) for a, b in scopes if a <= qs < b), None)
         verb_from = ss
         if in_scope and in_scope[0] <= ss + 3:
             # 其中 opens a new sentence: its items are governed by the verb of the total before it
             verb_from = sentences.around(max(0, ss - 2))[0]
         prev_end = prev_end_in_item.get(is_)
-        follows = prev_end is not None and prev_end == q.start
+        follows = prev_end is not None and prev_end == qs
         left_start = max(is_, prev_end or is_)
-        labelled = (left_start == q.start and left_start > cs and body[left_start - 1] == ":"
-                    and _NOTHING_AFTER.match(body, q.end) is not None)
+        labelled = (left_start == qs and left_start > cs and body[left_start - 1] == ":"
+                    and _NOTHING_AFTER.match(body, qe) is not None)
         if labelled:
             # a label and its figure, nothing after it (■ 暂扣车辆:132辆, 开展交通安全宣传:38场次): the
             # label is the phrase before the colon
@@ -352,20 +353,20 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             labelled = not _DIGIT.search(body, label, left_start)
             if labelled:
                 left_start = label
-        lo, hi = bisect.bisect_left(verb_starts, verb_from), bisect.bisect_left(verb_ends, q.start + 1)
-        before = [v for v in verb_spans[lo:hi] if v[1] <= q.start]
+        lo, hi = bisect.bisect_left(verb_starts, verb_from), bisect.bisect_left(verb_ends, qs + 1)
+        before = [v for v in verb_spans[lo:hi] if v[1] <= qs]
         if len(before) > 1 and body[before[-1][1]:before[-1][1] + 1] == "的" and before[-2][1] > cs:
             before.pop()  # 销毁近年来缴获的各类毒品: a verb before 的 describes the noun; the one before it governs
         vm = _last_verb(before)
         verb = body[vm[0]:vm[1]] if vm else ""
         verb_abs_end = vm[1] if vm else -1
-        verb_dist = q.start - verb_abs_end if vm else 999
-        left = body[left_start:q.start - 1 if labelled else q.start]  # a label without its colon
-        resp = _respective(body, cs, q.start, cues.respectively.re)
+        verb_dist = qs - verb_abs_end if vm else 999
+        left = body[left_start:qs - 1 if labelled else qs]  # a label without its colon
+        resp = _respective(body, cs, qs, cues.respectively.re)
         if resp is not None:
             left = resp  # 出动警力、警车分别为640人次、152辆次: the k-th count goes with the k-th noun
-        _, clause_end = clauses.around(q.end)
-        right_full = body[q.end:clause_end]
+        _, clause_end = clauses.around(qe)
+        right_full = body[qe:clause_end]
         kinds = _ADMIN_KINDS.match(right_full, 1) if right_full[:1] in "县市区" else None
         skipped = 0
         if kinds:  # 6个县(市、区)公安局: the noun is 县公安局
@@ -389,17 +390,17 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             # (三十余家单位、两千余名群众参加)
             after_verb = _verb_after_list(right_full[len(right) + 1:], count_re, verbs, noun_end)
         if vm is None or vm[1] <= cs:  # no verb of the rules in the count's clause before it
-            if not after_verb and _NOTHING_AFTER.match(body, q.end) and cues.existential.re.search(body, cs, q.start):
+            if not after_verb and _NOTHING_AFTER.match(body, qe) and cues.existential.re.search(body, cs, qs):
                 f.reason = "what there is (该团伙共有成员6人, …村共有村民860户), not work done"
-                prev_end_in_item[is_] = q.end
+                prev_end_in_item[is_] = qe
                 continue
-            if in_scope is None and cues.crime_verb.re.search(body, cs, q.start):
+            if in_scope is None and cues.crime_verb.re.search(body, cs, qs):
                 f.reason = "what the criminals did (先后骗取…16名老年人钱款), not police work"
-                prev_end_in_item[is_] = q.end
+                prev_end_in_item[is_] = qe
                 continue
         listed = is_ > cs and body[is_ - 1] == "、"
-        to_object = (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, q.start))
-                     or (listed and (_TO_OBJECT_LISTED.search(body, cs, q.start) or to_object_list == (cs, is_ - 1))))
+        to_object = (_TO_OBJECT.search(left) or (listed and not left.strip() and _TO_OBJECT_LIST.search(body, cs, qs))
+                     or (listed and (_TO_OBJECT_LISTED.search(body, cs, qs) or to_object_list == (cs, is_ - 1))))
         later = None
         gone = None if to_object else go_into.search(left)
         at = gone is not None and left[gone.start()] == "在"
@@ -430,12 +431,12 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
                 # (在全市58所中小学校门口设置“护学岗”, 深入12个乡镇开展宣传): no tally
                 if within is not None and at:
                     f.reason = "where the work was done (在全市58所学校门口设置…), not a tally"
-                    prev_end_in_item[is_] = q.end
+                    prev_end_in_item[is_] = qe
                     continue
                 later = None
         if later is not None or to_object:
             # the next item of the same 、-list is of the same object (…现金23.6万元、电动车18辆、手机9部当场返还)
-            to_object_list = (cs, items.around(q.end)[1])
+            to_object_list = (cs, items.around(qe)[1])
             if later:
                 verb, verb_dist = later.group(0), 0
                 if rs is not None and rs.group(0) == "的" and rs.end() < later.start():
@@ -459,7 +460,7 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
             # one count for a 、-list of nouns (排查整治治安乱点、重点地区138个): any of them may name it;
             # and a noun of the list the verb goes with outranks a last noun read as an audience
             # (帮助群众找回走失老人、儿童26名: people reunited, not an audience of 儿童)
-            whole, whole_how = categorize(rules, q.unit, verb, verb_dist, body[cs:q.start].strip(), right.strip(), follows, index)
+            whole, whole_how = categorize(rules, q.unit, verb, verb_dist, body[cs:qs].strip(), right.strip(), follows, index)
             if rule is None or (whole is not None and whole.verb is not None and whole.noun is not None):
                 rule, how = whole, whole_how
         if (right and len(right) <= 4 and after_verb and _bare(left, total_lead)
@@ -471,32 +472,32 @@ def find_tallies(body: str, rules: TallyRules, language: LanguageCues, verbs: Op
                 rule, how, f.verb = by_after, "verb after", after_verb
         weak = rule is None or (rule.verb is not None and rule.noun is None and not rule.decisive)
         inherited = last_by_unit.get((f.para, q.unit))
-        after_verb_noun = body[max(left_start, verb_abs_end):q.start] if verb_abs_end > left_start else left
+        after_verb_noun = body[max(left_start, verb_abs_end):qs] if verb_abs_end > left_start else left
         # (其余8条: the rest of a count just told, of its kind)
         elliptic = weak and not right and (_bare(left, total_lead) or not after_verb_noun.strip(" 了共累计合总达全部当场已其余"))
         if inherited and weak and (elliptic or in_scope):
             f.category, f.rule = inherited, "inherit.same_unit"
         elif rule is None:
             f.reason = "no rule matched" + (f" (verb {verb!r}, noun {(right or left)[-8:]!r})" if verb or right or left else "")
-            prev_end_in_item[is_] = q.end
+            prev_end_in_item[is_] = qe
             continue
         else:
             if how != "verb after" and _unknown_noun(right, rule, how):
                 rule = _head_after_clause(rules, q.unit, verb, verb_dist, left, right, right_item, follows, index, verbs)
                 if rule is None:
                     f.reason = f"counted noun {right!r} has no rule"
-                    prev_end_in_item[is_] = q.end
+                    prev_end_in_item[is_] = qe
                     continue
                 right = right_item.rstrip()  # (the evidence runs to the head noun)
             f.category, f.rule = rule.category, rule.id
         f.breakdown = in_scope is not None
-        ev_start = left_start if left_start < q.start else q.start
-        if ev_start == q.start and body[q.start - 1:q.start] == "》" and (t := body.rfind("《", cs, q.start)) >= 0:
+        ev_start = left_start if left_start < qs else qs
+        if ev_start == qs and body[qs - 1:qs] == "》" and (t := body.rfind("《", cs, qs)) >= 0:
             ev_start = items.around(t)[0]  # 发放《冬季出行安全提示》3000余份: the evidence names what was handed out
         if resp is not None:
             ev_start = cs  # 出动警力、警车分别为320人次、86辆次: the evidence names what each count is of
-        f.evidence = (ev_start, min(q.end + len(right) + skipped, clause_end))
-        prev_end_in_item[is_] = q.end
+        f.evidence = (ev_start, min(qe + len(right) + skipped, clause_end))
+        prev_end_in_item[is_] = qe
         last_by_unit[(f.para, q.unit)] = f.category
     return findings
 
