@@ -250,18 +250,29 @@ def categorize(rules: TallyRules, unit: str, verb: str, verb_dist: int, left_nou
                follows_tally: bool, index: Optional[_ByVerb] = None) -> tuple[Optional[TallyRule], str]:
     """The rule that decides one tally's category, by tier, then nearness of its cue."""
     follows, others = (index if index is not None else by_verb(rules))[unit, verb]
-    candidates = [((0, 0, 0, order), r, "count after a count") for order, r in follows] if follows_tally else []
+    # the candidate with the least key, the first of equal ones (what min() over them all gives);
+    # a rule of a higher tier than the best so far cannot win: its noun is not searched for
+    best_key: Optional[tuple] = None
+    best: tuple[Optional[TallyRule], str] = (None, "")
+    if follows_tally:
+        for order, r in follows:
+            key = (0, 0, 0, order)
+            if best_key is None or key < best_key:
+                best_key, best = key, (r, "count after a count")
     for order, r, tier, noun in others:
+        if best_key is not None and tier > best_key[0]:
+            continue
         if noun is None:
-            candidates.append(((tier, 1, verb_dist, 0, order), r, "verb"))
+            key, how = (tier, 1, verb_dist, 0, order), "verb"
         elif right_noun and noun.search(right_noun):
-            candidates.append(((tier, 0, *_noun_hit(noun, right_noun), order), r, "noun after"))
+            key, how = (tier, 0, *_noun_hit(noun, right_noun), order), "noun after"
         elif left_noun and noun.search(left_noun):
-            candidates.append(((tier, 1, *_noun_hit(noun, left_noun), order), r, "noun before"))
-    if not candidates:
-        return None, ""
-    key, rule, how = min(candidates, key=lambda c: c[0])
-    return rule, how
+            key, how = (tier, 1, *_noun_hit(noun, left_noun), order), "noun before"
+        else:
+            continue
+        if best_key is None or key < best_key:
+            best_key, best = key, (r, how)
+    return best
 
 
 def verb_lexicon(rules: TallyRules) -> re.Pattern:
