@@ -249,7 +249,7 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
         bound = bool(police.match(text, e)) and not rules.cues.partner.re.search(text, max(0, s - 3), s)
         early = s < lead_end
         weight = (3.0 if bound else 1.0) * (2.0 if early else 1.0)
-        picks = _disambiguate(cands, names_seen - {name}, gz, c.view.text, name)
+        picks = cands if len(cands) == 1 else _disambiguate(cands, names_seen - {name}, gz, c.view.text, name)
         for p in picks:
             scores[p] += weight / len(picks)
             if whole:

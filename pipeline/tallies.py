@@ -215,7 +215,13 @@ def _last_verb(spans: list[tuple[int, int]]) -> Optional[tuple[int, int]]:
 def _noun_hit(noun: re.Pattern, phrase: str) -> tuple[int, int]:
     """(distance of the cue from the phrase's end, -cue length) for the head-final match of a
     noun pattern that matches `phrase`."""
-    return min((len(phrase) - m.end(), m.start() - m.end()) for m in noun.finditer(phrase))
+    best, n = None, len(phrase)
+    for m in noun.finditer(phrase):  # (the least, the first of equal ones, as min() gives; no generator)
+        s, e = m.span()
+        hit = (n - e, s - e)
+        if best is None or hit < best:
+            best = hit
+    return best
 
 
 class _ByVerb(dict):
