@@ -135,29 +135,42 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
 
     Example: pressmetrics ingest corpus --db outputs/pressmetrics.duckdb
     """
+    from .dbpath import StoreError, check_writable, is_new
     from .worker import default_workers, start_pool
 
     workers = workers or default_workers()
     rules = _rules(rules_dir)
-    pool = start_pool(rules_dir, workers, rules)  # before DuckDB is loaded: the workers are forked from this process
     try:
-        con = _db(db_path)
-    except BaseException:
-        if pool:
-            pool.shutdown(wait=False, cancel_futures=True)
-        raise
+        new_db = is_new(check_writable(db_path))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    pool = start_pool(rules_dir, workers, rules)  # before DuckDB is loaded: the workers are forked from this process
+    opened = []
+
+    def connect():
+        opened.append(_db(db_path))
+        return opened[-1]
+
+    if not new_db:  # (a new database is opened once the workers have their first articles)
+        try:
+            connect()
+        except BaseException:
+            if pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
     from .ingest import ingest
 
     show_bar = not quiet and sys.stderr.isatty()
     started = time.time()
     bar_ctx = _progress() if show_bar else None
+    db = opened[0] if opened else connect
     try:
         if bar_ctx:
             with bar_ctx as (set_total, advance):
-                summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, progress=advance,
+                summary = ingest(db, list(paths), rules, rules_dir, workers, reextract, strict, progress=advance,
                                  total_hint=set_total, batch_size=batch_size, pool=pool)
         else:
-            summary = ingest(con, list(paths), rules, rules_dir, workers, reextract, strict, batch_size=batch_size, pool=pool)
+            summary = ingest(db, list(paths), rules, rules_dir, workers, reextract, strict, batch_size=batch_size, pool=pool)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; what was written so far is whole. Run the same command again to finish.") from None
     except OSError as exc:
@@ -171,7 +184,8 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
                                        "the last batch was rolled back. Free disk space or choose another --db, then run again.") from None
         raise
     finally:
-        con.close()
+        for con in opened:
+            con.close()
     secs = time.time() - started
     for e in summary.errors:
         click.echo(f"failed {_where(e)}: {e.reason}", err=True)

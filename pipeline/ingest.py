@@ -20,14 +20,14 @@ from .models import RawDoc, ReadError
 from .read import find_files, read_found
 from .rows import Rows, content_sha1
 from .rules import Rules
-from .store import clear_errors, known_versions, write_batch, write_errors
 from .worker import start_pool
 
 BATCH = 1024  # articles per transaction (or FLUSH_SECONDS): a commit costs about as much as writing 100 articles
 FLUSH_SECONDS = 2.0  # and at least this often, so that a slow run keeps its work as it goes
-# with workers, the batch before the last ends this many articles before the end: what is left to
-# write once the workers are done (Arrow, insert, commit) is a small batch, not up to BATCH
-LAST_BATCH = 64
+# with workers, the batch before the last ends this many articles before the end, and the database
+# is checkpointed then (its write-ahead log moved into the file, 0.1 s for 16 MB) while the workers
+# extract those: what is left once they are done is a small batch to write and a small log to move
+LAST_BATCH = 256
 
 
 @dataclass
@@ -48,30 +48,32 @@ class Summary:
 # ---------------------------------------------------------------- driver
 
 
-def ingest(con, paths: list[str], rules: Rules, rules_dir: Optional[str] = None, workers: int = 1, reextract: bool = False,
+def ingest(db, paths: list[str], rules: Rules, rules_dir: Optional[str] = None, workers: int = 1, reextract: bool = False,
            strict: bool = False, progress: Optional[Callable[[int, int], None]] = None, total_hint: Optional[Callable[[int], None]] = None,
            batch_size: int = BATCH, pool: Optional[ProcessPoolExecutor] = None) -> Summary:
-    """Ingest `paths` into the open database. `pool`: workers already started with
-    worker.start_pool (the CLI starts them before it opens the database); ingest shuts it down."""
+    """Ingest `paths` into the database `db`: an open DuckDB connection, or, for a database this
+    run creates, a function that opens it (called once the workers have their articles: a new
+    database holds nothing to compare them with, and DuckDB loads while they work). `pool`:
+    workers already started with worker.start_pool (the CLI starts them before it loads DuckDB);
+    ingest shuts it down."""
     if pool is None:
         pool = start_pool(rules_dir, workers, rules)
     try:
-        return _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool)
+        return _ingest(db, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool)
     except BaseException:
         if pool:
             pool.shutdown(wait=False, cancel_futures=True)
         raise
 
 
-def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool) -> Summary:
+def _ingest(db, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool) -> Summary:
     s = Summary()
-    if workers > 1:
-        con.execute("SET threads = 1")  # the workers have the cores; the driver only writes
-    known = known_versions(con)
-    had_errors = con.execute("SELECT count(*) FROM errors").fetchone()[0] > 0
     lsh = Index()
-    for doc_id, values in con.execute("SELECT doc_id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL ORDER BY extracted_at, doc_id").fetchall():
-        lsh.insert(doc_id, values)
+    if callable(db):  # a new database: nothing held, no errors logged
+        con, known, had_errors = None, {}, False
+    else:
+        con = db
+        known, had_errors = _held(con, lsh)
     ok_inputs: list[tuple[str, Optional[int]]] = []
     seen_ids: set[str] = set()
     queued = 0
@@ -107,7 +109,9 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
     if pool is None or strict:
         todo = list(wanted())  # read everything first: --strict extracts nothing when a file fails
         if strict and s.failed:
-            write_errors(con, s.errors)
+            from .store import write_errors
+
+            write_errors(con if con is not None else db(), s.errors)
             if pool:
                 pool.shutdown(cancel_futures=True)
             return s
@@ -116,6 +120,12 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
         # the workers extract while the driver reads on: the pool takes each chunk as it is read
         results = _run(wanted(), pool, rules, workers, estimate=_estimate(files))
     # _run has read every input by now (the pool's map takes them all before it returns)
+    from .store import checkpoint, clear_errors, write_batch, write_errors  # (DuckDB: loaded as the workers start)
+
+    if con is None:
+        con = db()
+    if workers > 1:
+        con.execute("SET threads = 1")  # the workers have the cores; the driver only writes
     if total_hint:
         total_hint(queued)
     if s.errors:
@@ -126,12 +136,14 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
 
     last_flush = time.monotonic()
 
-    def flush():
+    def flush(last_but_one: bool = False):
         nonlocal last_flush
         write_batch(con, batch, dups, replacing=held)
         if had_errors:
             clear_errors(con, [(b.path, b.line) for b in batch])
         batch.clear()
+        if last_but_one:
+            checkpoint(con)
         last_flush = time.monotonic()
 
     done = 0
@@ -159,13 +171,26 @@ def _ingest(con, paths, rules, workers, reextract, strict, progress, total_hint,
             s.new += 1
         s.tallies += len(res.tallies)
         batch.append(res)
-        if (len(batch) >= batch_size or time.monotonic() - last_flush >= FLUSH_SECONDS
-                or (pool is not None and queued - done == LAST_BATCH)):
+        if pool is not None and queued - done == LAST_BATCH:
+            flush(last_but_one=True)
+        elif len(batch) >= batch_size or time.monotonic() - last_flush >= FLUSH_SECONDS:
             flush()
     flush()
     if ok_inputs and had_errors:
         clear_errors(con, ok_inputs)
     return s
+
+
+def _held(con, lsh: Index) -> tuple[dict[str, tuple[str, str]], bool]:
+    """What the database holds: each article's text hash and rules version (by doc_id), and
+    whether it has errors logged; its originals' signatures go into `lsh`."""
+    from .store import known_versions
+
+    known = known_versions(con)
+    had_errors = con.execute("SELECT count(*) FROM errors").fetchone()[0] > 0
+    for doc_id, values in con.execute("SELECT doc_id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL ORDER BY extracted_at, doc_id").fetchall():
+        lsh.insert(doc_id, values)
+    return known, had_errors
 
 
 def _run(todo: Iterable[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rules, workers: int, estimate: Optional[int] = None):

@@ -8,7 +8,6 @@ every article whole or absent, and re-running it finishes the job.
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -19,6 +18,7 @@ import duckdb
 if TYPE_CHECKING:
     import pyarrow as pa
 
+from .dbpath import StoreError, check_writable  # noqa: F401 (StoreError: the CLI takes it from here)
 from .models import ReadError
 from .rows import ACTIVITY_COLUMNS, ARTICLE_COLUMNS, DUPLICATE_OF, TALLY_COLUMNS, Rows
 
@@ -77,26 +77,13 @@ GROUP BY ALL;
 """
 
 
-class StoreError(Exception):
-    """The database cannot be opened or written: one plain sentence naming the file."""
-
-
 def open_db(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     p = Path(path)
     if read_only:
         if not p.exists():
             raise StoreError(f"{p}: no such database; run `pressmetrics ingest` first")
     else:
-        parent = p.parent if str(p.parent) else Path(".")
-        if parent.exists() and not parent.is_dir():
-            raise StoreError(f"{p}: {parent} is a file, not a folder; choose another --db")
-        if not parent.exists():
-            try:
-                parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"{parent}: cannot create the folder for the database ({exc.strerror})") from None
-        if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-            raise StoreError(f"{p}: the database or its folder is read-only; choose another --db or fix the permissions")
+        check_writable(p)
     try:
         con = duckdb.connect(str(p), read_only=read_only)
     except duckdb.IOException as exc:
@@ -161,6 +148,12 @@ def write_batch(con, items: list[Rows], duplicates: dict[str, str], replacing: s
                 con.unregister(v)
             except Exception:
                 pass
+
+
+def checkpoint(con) -> None:
+    """Move what the write-ahead log holds into the database file now (DuckDB does so by itself
+    when the log passes 16 MB, and when the database is closed)."""
+    con.execute("CHECKPOINT")
 
 
 def write_errors(con, errors: Iterable[ReadError]) -> None:

@@ -381,3 +381,46 @@ def test_a_pool_extracts_while_the_driver_reads_and_counts_what_it_queued(tmp_pa
     s, hints, ticks = once()
     assert (s.unchanged, s.updated, s.failed, hints, ticks[-1]) == (9, 3, 1, [3], (3, 3))
     assert table_rows(tmp_path / "p.duckdb", "SELECT count(*) FROM errors") == [(1,)]
+
+
+def test_a_new_database_is_opened_once_the_workers_have_their_articles(tmp_path):
+    """A database the run creates holds nothing to compare with: the CLI hands the workers
+    every article before it loads DuckDB and creates the file; an existing one is read first
+    (what it holds decides what is extracted)."""
+    code = ("import sys; from pipeline import cli, ingest\n"
+            "run = ingest._run\n"
+            "def spy(todo, *a, **k):\n"
+            "    done = run(todo, *a, **k)\n"
+            "    print('HANDED OUT', 'duckdb' in sys.modules, flush=True)\n"
+            "    return done\n"
+            "ingest._run = spy\n"
+            f"sys.argv = ['pressmetrics', 'ingest', {str(CORPUS)!r}, '--db', {str(tmp_path / 'p.duckdb')!r}, '--workers', '2', '--quiet']\n"
+            "cli.main()")
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert first[0] == "HANDED OUT False" and ", new " in first[-1] and "unchanged 0" in first[-1]
+    assert again[0] == "HANDED OUT True" and "new 0" in again[-1] and "updated 0" in again[-1]
+    assert consistent(tmp_path / "p.duckdb")
+
+
+def test_with_workers_the_database_is_checkpointed_before_the_last_batch(tmp_path, monkeypatch):
+    """While the workers extract the last LAST_BATCH articles, the driver moves the log into the
+    database file, so that little is left to do once they finish; the rows are those of one worker."""
+    from pipeline import ingest as ingest_module
+    from pipeline import store
+    from pipeline.rules import load_rules
+
+    monkeypatch.setattr(ingest_module, "LAST_BATCH", 5)
+    calls = []
+    monkeypatch.setattr(store, "checkpoint", lambda con: calls.append(con.execute("SELECT count(*) FROM articles").fetchone()[0]))
+    synth.generate(tmp_path / "in", 30, seed=4)
+    rules = load_rules()
+    for workers, db in ((2, tmp_path / "w2.duckdb"), (1, tmp_path / "w1.duckdb")):
+        con = store.open_db(db)
+        try:
+            s = ingest_module.ingest(con, [str(tmp_path / "in")], rules, workers=workers)
+        finally:
+            con.close()
+        assert s.new == 30
+    assert calls == [25]  # with the pool only, once, when 25 of the 30 are written
+    assert snapshot(tmp_path / "w2.duckdb") == snapshot(tmp_path / "w1.duckdb")
