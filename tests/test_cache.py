@@ -34,15 +34,15 @@ def test_a_broken_or_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     assert cache.cached("t", cache.__file__, "", lambda: 4) == 4
 
 
-def test_a_warm_cache_keeps_jionlp_out_of_extraction(tmp_path):
+def test_a_warm_cache_keeps_jionlp_and_yaml_out_of_extraction(tmp_path):
     env = {**os.environ, "PRESSMETRICS_CACHE": str(tmp_path)}
     code = ("import sys; from pipeline.extract import extract; from pipeline.rules import load_rules; "
             "from pipeline.models import RawDoc; a = extract(RawDoc(doc_id='x', path='x', text='鱼台县公安局查处交通违法行为5起。'), load_rules()); "
-            "print(a.region.adcode, 'jionlp' in sys.modules)")
+            "print(a.region.adcode, 'jionlp' in sys.modules, 'yaml' in sys.modules)")
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
-    assert first == ["370827", "True"]  # built from JioNLP's data
-    assert second == ["370827", "False"]  # read back: JioNLP not even imported
+    assert first == ["370827", "True", "True"]  # built from JioNLP's data, the rules parsed from their YAML
+    assert second == ["370827", "False", "False"]  # read back: neither JioNLP nor PyYAML even imported
 
 
 def test_jiebas_prefix_table_read_from_the_cache_gives_jiebas_own_tokens(tmp_path):
@@ -82,3 +82,16 @@ def test_rules_are_parsed_once_for_their_contents_and_a_changed_file_is_parsed_a
     language.write_text(language.read_text(encoding="utf-8") + "\nnot: [valid\n", encoding="utf-8")
     with pytest.raises(RuleError, match="language.yaml"):  # a broken file is reported, never a cached copy used
         load_rules(rules_dir)
+
+
+def test_the_cache_key_follows_the_jionlp_install():
+    """The gazetteer is built from JioNLP's dictionaries: a cached copy is keyed by where JioNLP is
+    installed and when its package was written (without importing it, or importlib.metadata)."""
+    import importlib.util
+    import os
+
+    from pipeline.cache import _jionlp_version
+
+    origin = importlib.util.find_spec("jionlp").origin
+    stamp = _jionlp_version()
+    assert stamp.startswith(origin) and str(os.stat(origin).st_mtime_ns) in stamp
