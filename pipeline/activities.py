@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .festivals import festival_day
-from .patterns import searchable
+from .patterns import finditer_from_literal, searchable
 from .rules import ActivityRules, LanguageCues
 from .spans import Marks, marks
 
@@ -749,7 +749,7 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
     s, e = sentence
     chunk = text[s:e]
     best = None
-    for m in _DATE.finditer(chunk):
+    for m in finditer_from_literal(_DATE, chunk):  # (from each 日 of the sentence, not each digit)
         if not m.group("m1") and not m.group("y1"):
             # a bare day (10日,) counts only as a clause-initial time: 10日,丹东市公安局…
             after_day = chunk[m.end("d1") + 1:m.end("d1") + 3] or ","

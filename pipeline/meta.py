@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .clean import Cleaned, line_spans
-from .patterns import searchable
+from .patterns import finditer_from_literal, searchable
 from .regions import MUNICIPALITIES, Place, gazetteer
 from .rules import MetadataRules, derived
 
@@ -438,7 +438,7 @@ def _agency(c: Cleaned, rules: MetadataRules, place: Place, region: dict) -> str
     # the body first, then the page's lines cleaning left out of it (来源:西宁市公安局湟中分局 names the
     # branch as it is called, where the headline's 湟中区公安分局 would make it …湟中区分局)
     for text, s, e in [(c.body, 0, len(c.body))] + [(c.view.text, s, e) for s, e, _ in c.removed]:
-        for m in full.finditer(text, s, e):
+        for m in finditer_from_literal(full, text, s, e):  # (from each 公安 of the text, not every offset)
             name = m.group(0)
             for want in wants:
                 if name == want or (len(name) > len(want) and name.endswith(want)):

@@ -27,7 +27,7 @@ import re
 import sys
 from array import array
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import _sre
 from re import _compiler, _parser
@@ -145,6 +145,82 @@ def _item_starts(op, av) -> tuple[Optional[list], bool]:
     if op in (C.ASSERT, C.ASSERT_NOT, C.AT):  # look-behinds, negative lookaheads, anchors: no character taken
         return [], True
     return None, False  # ., [^…], a back-reference …
+
+
+@lru_cache(maxsize=512)
+def required_literal(pattern: str, flags: int = 0) -> Optional[tuple[str, int]]:
+    """Plain text that every match of `pattern` holds, and the furthest past the match's start it
+    can begin: (text, reach); None when none can be told (a case-folded pattern, text only inside
+    a repeat or a lookaround, a part of unbounded width before it). `finditer_from_literal` uses
+    it to skip to where the text stands, as a regular-expression engine does with a required
+    substring (`re` does it only for a pattern that opens with one)."""
+    try:
+        p = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 (a pattern re itself refuses: told by re when it is compiled)
+        return None
+    if (p.state.flags | flags) & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_LOCALE):
+        return None
+    return _sequence_literal(p.state, list(p.data))
+
+
+def _sequence_literal(state, items: list) -> Optional[tuple[str, int]]:
+    """The first run of literal characters a sequence of parsed items always takes, with its reach."""
+    reach, run, run_reach = 0, "", 0
+    for op, av in items:
+        if op is C.LITERAL:
+            if not run:
+                run_reach = reach
+            run += chr(av)
+            reach += 1
+            continue
+        if run:
+            return run, run_reach
+        if op is C.SUBPATTERN and not av[1] & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_LOCALE):  # ((?i:…): case-folded)
+            found = _sequence_literal(state, list(av[3]))
+            if found is not None:
+                return found[0], reach + found[1]
+        elif op is C.BRANCH:
+            found = _branch_literal(state, av[1])
+            if found is not None:
+                return found[0], reach + found[1]
+        width = _parser.SubPattern(state, [(op, av)]).getwidth()[1]
+        if width >= _parser.MAXREPEAT:
+            return None
+        reach += width
+    return (run, run_reach) if run else None
+
+
+def _branch_literal(state, alternatives) -> Optional[tuple[str, int]]:
+    """The text every alternative holds (the shortest of their literals, when the others contain
+    it), with the furthest reach among them."""
+    found = [_sequence_literal(state, list(alt)) for alt in alternatives]
+    if not found or any(f is None for f in found):
+        return None
+    text = min((f[0] for f in found), key=len)
+    if any(text not in f[0] for f in found):
+        return None
+    return text, max(r + f.index(text) for f, r in found)
+
+
+def finditer_from_literal(pattern: re.Pattern, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
+    """The matches `pattern.finditer(text, pos, endpos)` gives (the same spans and groups), found
+    by searching only from a little before each place where their required text stands
+    (`required_literal`): a long text with a few matches is not walked offset by offset."""
+    found = required_literal(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
+    if found is None:
+        yield from (pattern.finditer(text, pos) if endpos is None else pattern.finditer(text, pos, endpos))
+        return
+    needle, reach = found
+    end = len(text) if endpos is None else min(endpos, len(text))
+    while True:
+        at = text.find(needle, pos, end)
+        if at < 0:
+            return
+        m = pattern.search(text, max(pos, at - reach), end)  # (a match starting before that could not reach it)
+        if m is None:
+            return
+        yield m
+        pos = m.end()  # (never empty: it holds the text)
 
 
 def longest_word(words: Iterable[str]) -> str:

@@ -147,3 +147,32 @@ def test_longest_word_matches_as_the_atomic_alternation_of_the_words_longest_fir
     assert tree.match("检查点") is None  # 检查 is ruled out by what follows it: 检 does not stand in for it
     assert tree.match("检查站前").group(0) == "检查站" and search_starts(tree.pattern) is not None
     assert longest_word([]) == "(?!)"
+
+
+def test_the_text_every_match_holds_and_how_far_in_it_can_stand():
+    from pipeline.patterns import required_literal
+
+    assert required_literal(r"(?:[\u4e00-\u9fa5]{2,12}?(?:公安局[\u4e00-\u9fa5]{2,5}分局|公安局|公安厅)|公安部)") == ("公安", 12)
+    assert required_literal(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:起)?") == ("日", 10)
+    assert required_literal(r"(?=[作涉])(?:作案|涉案金额)$") is None  # no text common to the alternatives
+    assert required_literal(r"^\s*[>|]首页") is None and required_literal(r"x+首页") is None  # unbounded before it
+    assert required_literal(r"(?:ab)+c") is None and required_literal(r"(?i)abc") is None and required_literal(r"x(?i:ab)") == ("x", 0)
+    assert required_literal(r"(?<=,)第\d+版") == ("第", 0) and required_literal(r"(?:新|旧)闻稿") == ("闻稿", 1)
+
+
+def test_finditer_from_literal_finds_what_finditer_finds_for_every_pattern_of_the_pipeline(rules):
+    """Skipping to each place the required text stands changes nothing: the same spans and groups,
+    over every corpus text and over windows of it (pos and endpos), for every pattern extraction
+    compiles that has such a text."""
+    from pipeline.patterns import finditer_from_literal, required_literal
+    from pipeline.read import read_all
+
+    texts = [d.text for d in read_all([ROOT / "corpus"]) if hasattr(d, "text")][::3]
+    anchored = [p for p in _compiled_by_the_pipeline(rules) if required_literal(p.pattern, p.flags)]
+    assert len(anchored) > 50
+    for p in anchored:
+        for text in texts:
+            assert [(m.span(), m.groups()) for m in finditer_from_literal(p, text)] == [(m.span(), m.groups()) for m in p.finditer(text)], p.pattern
+            for a in range(0, len(text), 53):
+                got = [(m.span(), m.groups()) for m in finditer_from_literal(p, text, a, a + 40)]
+                assert got == [(m.span(), m.groups()) for m in p.finditer(text, a, a + 40)], p.pattern
