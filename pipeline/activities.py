@@ -288,7 +288,7 @@ def _bracketed(body: str, rules: ActivityRules, published: Optional[str], senten
     【宣传提示】) names the undertaking the paragraph reports; one that says none (【交通管理】,
     【打印本页】) names nothing."""
     out = []
-    for m in _BRACKETED.finditer(body):
+    for m in finditer_from_literal(_BRACKETED, body):  # (none where the page has no 【)
         s, e = m.span(1)
         name = m.group(1).strip()
         typ = next((t for t, rx in rules.type_res if rx.search(name)), None)
@@ -317,7 +317,7 @@ def _events_secured(body: str, rules: ActivityRules, published: Optional[str], s
     """An event the police see through (护航“村超”总决赛): security duty, named by the event. Its
     dates are those of its sentence, else of the first later sentence that names the event."""
     out = []
-    for m in rules.compiled["event_secured"].finditer(body):
+    for m in finditer_from_literal(rules.compiled["event_secured"], body):  # (from each 护航)
         s, e = m.span("name")
         sent = sentences.around(s)
         start, end = dates_near(body, sent, s, published)
@@ -334,7 +334,7 @@ def _crackdowns(body: str, rules: ActivityRules, published: Optional[str], sente
     """A crackdown named by what it strikes, with no head word (深化打击治理电信网络诈骗犯罪工作):
     enforcement, named by that phrase."""
     out = []
-    for m in rules.compiled["crackdown"].finditer(body):
+    for m in finditer_from_literal(rules.compiled["crackdown"], body):  # (none where the page never says 打击)
         g = next(k for k in ("name", "name2", "name3") if m.group(k))  # (see rules/activities.yaml)
         s, e = m.span(g)
         sent = sentences.around(s)

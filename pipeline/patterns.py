@@ -150,21 +150,31 @@ def _item_starts(op, av) -> tuple[Optional[list], bool]:
 @lru_cache(maxsize=512)
 def required_literal(pattern: str, flags: int = 0) -> Optional[tuple[str, int]]:
     """Plain text that every match of `pattern` holds, and the furthest past the match's start it
-    can begin: (text, reach); None when none can be told (a case-folded pattern, text only inside
-    a repeat or a lookaround, a part of unbounded width before it). `finditer_from_literal` uses
-    it to skip to where the text stands, as a regular-expression engine does with a required
-    substring (`re` does it only for a pattern that opens with one)."""
+    can begin: (text, reach), reach None when a part of unbounded width may come before it; None
+    when no such text can be told (a case-folded pattern, text only inside a repeat or a
+    lookaround). `finditer_from_literal` uses it to skip to where the text stands, as a
+    regular-expression engine does with a required substring (`re` does it only for a pattern
+    that opens with one)."""
     try:
         p = _parser.parse(pattern, flags)
     except Exception:  # noqa: BLE001 (a pattern re itself refuses: told by re when it is compiled)
         return None
     if (p.state.flags | flags) & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_LOCALE):
         return None
-    return _sequence_literal(p.state, list(p.data))
+    found = _literals(p.state, list(p.data))
+    if not found:
+        return None
+    # the text that lets the search skip furthest (a bounded reach), then the longest (the rarest)
+    text, reach = min(found, key=lambda f: (f[1] >= _FAR, -len(f[0]), f[1]))
+    return text, (reach if reach < _FAR else None)
 
 
-def _sequence_literal(state, items: list) -> Optional[tuple[str, int]]:
-    """The first run of literal characters a sequence of parsed items always takes, with its reach."""
+_FAR = 1 << 40  # the reach past a part of unbounded width: beyond any text
+
+
+def _literals(state, items: list) -> list[tuple[str, int]]:
+    """Every run of literal characters a sequence of parsed items always takes, each with its reach."""
+    out: list[tuple[str, int]] = []
     reach, run, run_reach = 0, "", 0
     for op, av in items:
         if op is C.LITERAL:
@@ -174,32 +184,31 @@ def _sequence_literal(state, items: list) -> Optional[tuple[str, int]]:
             reach += 1
             continue
         if run:
-            return run, run_reach
+            out.append((run, run_reach))
+            run = ""
         if op is C.SUBPATTERN and not av[1] & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_LOCALE):  # ((?i:…): case-folded)
-            found = _sequence_literal(state, list(av[3]))
-            if found is not None:
-                return found[0], reach + found[1]
+            out += [(t, reach + r) for t, r in _literals(state, list(av[3]))]
         elif op is C.BRANCH:
-            found = _branch_literal(state, av[1])
-            if found is not None:
-                return found[0], reach + found[1]
+            out += [(t, reach + r) for t, r in _branch_literals(state, av[1])]
         width = _parser.SubPattern(state, [(op, av)]).getwidth()[1]
-        if width >= _parser.MAXREPEAT:
-            return None
-        reach += width
-    return (run, run_reach) if run else None
+        reach += _FAR if width >= _parser.MAXREPEAT else width
+    if run:
+        out.append((run, run_reach))
+    return out
 
 
-def _branch_literal(state, alternatives) -> Optional[tuple[str, int]]:
-    """The text every alternative holds (the shortest of their literals, when the others contain
-    it), with the furthest reach among them."""
-    found = [_sequence_literal(state, list(alt)) for alt in alternatives]
-    if not found or any(f is None for f in found):
-        return None
-    text = min((f[0] for f in found), key=len)
-    if any(text not in f[0] for f in found):
-        return None
-    return text, max(r + f.index(text) for f, r in found)
+def _branch_literals(state, alternatives) -> list[tuple[str, int]]:
+    """The texts every alternative holds (one of an alternative's texts or a part of it), each
+    with the furthest reach among the alternatives."""
+    per = [_literals(state, list(alt)) for alt in alternatives]
+    if not per or not all(per):
+        return []
+    out = []
+    for text in {t for found in per for t, _ in found}:
+        reaches = [min((r + t.index(text) for t, r in found if text in t), default=None) for found in per]
+        if None not in reaches:
+            out.append((text, max(reaches)))
+    return out
 
 
 def finditer_from_literal(pattern: re.Pattern, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
@@ -216,7 +225,8 @@ def finditer_from_literal(pattern: re.Pattern, text: str, pos: int = 0, endpos: 
         at = text.find(needle, pos, end)
         if at < 0:
             return
-        m = pattern.search(text, max(pos, at - reach), end)  # (a match starting before that could not reach it)
+        # (a match starting further back could not reach the text; with no bound, only its absence tells)
+        m = pattern.search(text, pos if reach is None else max(pos, at - reach), end)
         if m is None:
             return
         yield m

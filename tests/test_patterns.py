@@ -155,8 +155,9 @@ def test_the_text_every_match_holds_and_how_far_in_it_can_stand():
     assert required_literal(r"(?:[\u4e00-\u9fa5]{2,12}?(?:公安局[\u4e00-\u9fa5]{2,5}分局|公安局|公安厅)|公安部)") == ("公安", 12)
     assert required_literal(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:起)?") == ("日", 10)
     assert required_literal(r"(?=[作涉])(?:作案|涉案金额)$") is None  # no text common to the alternatives
-    assert required_literal(r"^\s*[>|]首页") is None and required_literal(r"x+首页") is None  # unbounded before it
-    assert required_literal(r"(?:ab)+c") is None and required_literal(r"(?i)abc") is None and required_literal(r"x(?i:ab)") == ("x", 0)
+    assert required_literal(r"^\s*[>|]首页") == ("首页", None) == required_literal(r"x+首页")  # after a part of unbounded width
+    assert required_literal(r"[^,]+") is None and required_literal(r"(?:首页)+") is None  # only inside a repeat
+    assert required_literal(r"(?:ab)+c") == ("c", None) and required_literal(r"(?i)abc") is None and required_literal(r"x(?i:ab)") == ("x", 0)
     assert required_literal(r"(?<=,)第\d+版") == ("第", 0) and required_literal(r"(?:新|旧)闻稿") == ("闻稿", 1)
 
 
@@ -169,7 +170,7 @@ def test_finditer_from_literal_finds_what_finditer_finds_for_every_pattern_of_th
 
     texts = [d.text for d in read_all([ROOT / "corpus"]) if hasattr(d, "text")][::3]
     anchored = [p for p in _compiled_by_the_pipeline(rules) if required_literal(p.pattern, p.flags)]
-    assert len(anchored) > 50
+    assert len(anchored) > 50 and any(required_literal(p.pattern, p.flags)[1] is None for p in anchored)
     for p in anchored:
         for text in texts:
             assert [(m.span(), m.groups()) for m in finditer_from_literal(p, text)] == [(m.span(), m.groups()) for m in p.finditer(text)], p.pattern
