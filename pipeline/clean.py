@@ -272,7 +272,9 @@ def _unblanked(text: str) -> str:
 
 def _core(paragraph: str) -> str:
     p = paragraph.strip()
-    p = _LEAD_PREFIX.sub("", p, count=1)
+    lead = _LEAD_PREFIX.match(p)  # (what sub(…, count=1) removes: the pattern can match at the start only,
+    if lead:                      # and a search would try it at every offset)
+        p = p[lead.end():]
     return _unblanked(p)
 
 
