@@ -16,7 +16,7 @@ from .clean import Cleaned, clean, html_to_text
 from .links import back_to_headline, beyond_the_day, by_kind, owners_of
 from .meta import published as find_published
 from .meta import region_and_agency, source, title, without_site
-from .models import Activity, Article, Metric, RawDoc, Region
+from .models import Activity, Article, Metric, RawDoc, Region, checked
 from .patterns import searchable
 from .rules import Rules
 from .segment import Tokens, doc, tokens
@@ -92,10 +92,10 @@ def analyse(raw: RawDoc, rules: Rules) -> Analysis:
     mentions = kept
     names = [_display_name(c, m) for m in mentions]
     metrics = _metrics(c, toks, tallies, [None if i is None else names[i] for i in activity_of], title_end)
-    acts = [Activity(name=name, type=m.type, start=m.start, end=m.end) for name, m in zip(names, mentions)]
-    article = Article(doc_id=raw.doc_id, title=head, published=pub, source=source(c, rules.metadata), agency=guess.agency,
-                      region=Region(**guess.region) if guess.region else None, activities=acts, metrics=metrics,
-                      url=raw.url, path=raw.path)
+    acts = [_ACTIVITY({"name": name, "type": m.type, "start": m.start, "end": m.end}) for name, m in zip(names, mentions)]
+    article = _ARTICLE({"doc_id": raw.doc_id, "title": head, "published": pub, "source": source(c, rules.metadata),
+                        "agency": guess.agency, "region": _REGION(guess.region) if guess.region else None,
+                        "activities": acts, "metrics": metrics, "url": raw.url, "path": raw.path})
     return Analysis(article, stored, c, findings, mentions, toks, rules.userdict)
 
 
@@ -132,6 +132,10 @@ def _display_name(c: Cleaned, m: Mention) -> str:
     return _QUOTES.sub("", raw)
 
 
+# Metric(**fields), Activity(**fields) …, each in one call (models.checked)
+_METRIC, _ACTIVITY, _REGION, _ARTICLE = checked(Metric), checked(Activity), checked(Region), checked(Article)
+
+
 def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[Optional[str]],
              title_end: int = 0) -> list[Metric]:
     """One Metric per tally (a tally stated twice counts once), with its evidence and offsets
@@ -149,9 +153,9 @@ def _metrics(c: Cleaned, toks: Tokens, tallies: list[Finding], activities: list[
             continue
         s, e = c.view.to_stored(*toks.widen(*f.evidence))
         start, end = c.view.to_stored(f.q.num_start, f.q.end)
-        m = Metric(category=f.category, value=int(value) if float(value).is_integer() else value, unit=f.q.unit,
-                   approx=f.q.approx, breakdown=f.breakdown, activity=activity, rule=f.rule,
-                   evidence=c.view.stored[s:e].strip(), start=start, end=end)
+        m = _METRIC({"category": f.category, "value": int(value) if float(value).is_integer() else value, "unit": f.q.unit,
+                     "approx": f.q.approx, "breakdown": f.breakdown, "activity": activity, "rule": f.rule,
+                     "evidence": c.view.stored[s:e].strip(), "start": start, "end": end})
         more = any(h in f.q.raw for h in _MORE_THAN)
         if key in seen:  # the headline's figure, told again in the body: the body's statement stands
             i = seen[key][0]
