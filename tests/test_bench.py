@@ -14,7 +14,8 @@ def test_bench_runs_end_to_end(tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["articles"] == 24 and data["repeats"] == 1
     for k in ("floor_jieba_articles_per_s", "segment_pass_articles_per_s", "extract_1_worker_articles_per_s", "extract_vs_floor", "ingest_1_worker_articles_per_s",
-              "ingest_2_workers_articles_per_s", "ingest2_vs_ingest1", "peak_rss_mb", "cold_start_s"):
+              "ingest_2_workers_articles_per_s", "ingest2_vs_ingest1", "floor_beside_ingest_articles_per_s", "ingest_vs_floor_per_worker",
+              "peak_rss_mb", "cold_start_s"):
         assert data[k] > 0, k
     assert set(data["targets"]) == {"extract_vs_floor", "ingest2_vs_ingest1", "ingest_vs_floor_per_worker", "peak_rss_mb", "cold_start_s"}
     assert "pressmetrics bench" in r.stdout
