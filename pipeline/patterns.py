@@ -220,7 +220,8 @@ def finditer_from_literal(pattern: re.Pattern, text: str, pos: int = 0, endpos: 
         yield from (pattern.finditer(text, pos) if endpos is None else pattern.finditer(text, pos, endpos))
         return
     needle, reach = found
-    end = len(text) if endpos is None else min(endpos, len(text))
+    pos = max(0, pos)  # (as re reads a negative pos or endpos: 0; str.find would count from the end)
+    end = len(text) if endpos is None else max(0, min(endpos, len(text)))
     while True:
         at = text.find(needle, pos, end)
         if at < 0:

@@ -177,3 +177,5 @@ def test_finditer_from_literal_finds_what_finditer_finds_for_every_pattern_of_th
             for a in range(0, len(text), 53):
                 got = [(m.span(), m.groups()) for m in finditer_from_literal(p, text, a, a + 40)]
                 assert got == [(m.span(), m.groups()) for m in p.finditer(text, a, a + 40)], p.pattern
+            for a, b in ((-5, 30), (3, -2), (-9, -1)):  # re reads a negative pos or endpos as 0
+                assert [m.span() for m in finditer_from_literal(p, text, a, b)] == [m.span() for m in p.finditer(text, a, b)], p.pattern
