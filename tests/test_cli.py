@@ -170,3 +170,13 @@ def test_a_key_given_twice_in_a_rule_is_one_clear_message(tmp_path):
     r = run("extract", CORPUS / "wuyang-2025-03-12.txt", "--rules", rules)
     assert r.exit_code != 0
     assert "tallies.yaml" in r.output and "given twice" in r.output and "line" in r.output and "Traceback" not in r.output
+
+
+def test_a_blank_activity_head_is_one_clear_message(tmp_path):
+    """A blank word in `heads:` would be a head found everywhere: refused, naming the file."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = (rules / "activities.yaml").read_text(encoding="utf-8")
+    (rules / "activities.yaml").write_text(text.replace("heads: [安全防范检查, ", "heads: [安全防范检查, ' ', ", 1), encoding="utf-8")
+    r = run("extract", CORPUS / "wuyang-2025-03-12.txt", "--rules", rules)
+    assert r.exit_code != 0 and "activities.yaml" in r.output and "heads" in r.output and "blank" in r.output and "Traceback" not in r.output

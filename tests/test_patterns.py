@@ -179,3 +179,26 @@ def test_finditer_from_literal_finds_what_finditer_finds_for_every_pattern_of_th
                 assert got == [(m.span(), m.groups()) for m in p.finditer(text, a, a + 40)], p.pattern
             for a, b in ((-5, 30), (3, -2), (-9, -1)):  # re reads a negative pos or endpos as 0
                 assert [m.span() for m in finditer_from_literal(p, text, a, b)] == [m.span() for m in p.finditer(text, a, b)], p.pattern
+
+
+def test_the_heads_tree_finds_what_the_alternation_of_the_heads_longest_first_finds(rules):
+    """rules.activities.heads_re is longest_word(heads): the same spans as the plain alternation of
+    the heads, longest first, for finditer, windowed search and fullmatch at every offset."""
+    from pipeline.read import read_all
+
+    heads = rules.activities.heads
+    plain = re.compile("|".join(sorted(map(re.escape, heads), key=len, reverse=True)))
+    tree = rules.activities.heads_re
+    texts = [d.text for d in read_all([ROOT / "corpus"]) if hasattr(d, "text")][::2]
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in tree.finditer(text)] == spans
+        found += len(spans)
+        for a in range(0, len(text), 29):
+            x, y = plain.search(text, a, a + 20), tree.search(text, a, a + 20)
+            assert (x and x.span()) == (y and y.span())
+        for s, e in spans:
+            name = text[max(0, s - 6):e]
+            assert [k for k in range(len(name)) if plain.fullmatch(name, k)] == [k for k in range(len(name)) if tree.fullmatch(name, k)]
+    assert found > 200
