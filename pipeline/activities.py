@@ -252,14 +252,14 @@ def _unquoted(body: str, rules: ActivityRules, published: Optional[str], taken: 
         typ = type_of(name, body[sent[0]:sent[1]], rules)
         start, end = dates_near(body, sent, s, published)
         out.append(Mention((s, s + len(name)), name, typ, start, end, sent, False, [s], (s, m.end()), introduced=introduced,
-                           counted=counted, generic=_generic(name, heads, c), bare_head=not window))
+                           counted=counted, generic=_generic(name, rules.heads_end_re, c), bare_head=not window))
     return out
 
 
-def _generic(name: str, heads: re.Pattern, c: dict) -> bool:
+def _generic(name: str, head_ends: re.Pattern, c: dict) -> bool:
     """Only a generic word before the head (主题宣传, 集中宣传), or a generic head alone (宣传):
     no name of its own. A head that is a name (公开退赃, 送法下乡) is not generic."""
-    k = next((k for k in range(len(name)) if heads.fullmatch(name, k)), None)  # the longest head it ends with
+    k = last_head(name, head_ends)  # (where the longest head it ends with starts)
     if k is None:
         return False
     return bool(c["head_modifiers"].match(name[:k])) if k else bool(c["generic_heads"].match(name))
@@ -390,7 +390,7 @@ def find_activities(body: str, rules: ActivityRules, language: LanguageCues, pub
             # 3月8日,举行“护苗2023”专项行动启动仪式 / 12月28日,县公安局启动冬季治安集中整治: the day it
             # began, not its span (a span written with 启动 stays: 9月8日至10日,…全面启动…行动)
             a.end, a.launched = None, True
-    merged = _fold_in_named(_merge(found, body, title_end, rules.heads_re))
+    merged = _fold_in_named(_merge(found, body, title_end, rules.heads_end_re))
     bare = rules.compiled["bare_heads"]
     if all((a.counted or (a.bare_head and bare.match(a.name))) and a.type == "security" for a in merged):
         # a headline's holiday period with no activity named, or only patrols counted as they are
@@ -581,7 +581,7 @@ def _coordinated(b: Mention, a: Mention, body: str) -> bool:
     return _CONJUNCTION.fullmatch(body[b.written[1]:a.name_span[0]] or "x") is not None
 
 
-def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Optional[re.Pattern] = None) -> list[Mention]:
+def _merge(found: list[Mention], body: str = "", title_end: int = 0, head_ends: Optional[re.Pattern] = None) -> list[Mention]:
     """One activity per name: later mentions of the same (or a like) name add positions and dates.
     The name kept is the quoted one, else the first one written in the body with a date."""
     out: list[Mention] = []
@@ -620,7 +620,7 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
                          and (((b.paragraph == a.paragraph or (b.quoted and _named_in(body, b, a.paragraph)))
                                and not _named_apart(a, b)) or not a.introduced
                               or (a.generic and _named_in(body, b, a.paragraph))
-                              or (b.in_title and not a.in_title and _dates_agree(a, b) and not _other_heads(a, b, heads)
+                              or (b.in_title and not a.in_title and _dates_agree(a, b) and not _other_heads(a, b, head_ends)
                                   and _common(_norm(a.name), _norm(b.name)) >= 2))), None)
         if same and a.name == same.name and set(a.positions) <= set(same.positions):
             continue  # the same name found again by another head (…宣传活动: 宣传, 活动)
@@ -630,8 +630,8 @@ def _merge(found: list[Mention], body: str = "", title_end: int = 0, heads: Opti
             same.planned = same.planned and a.planned  # reported somewhere, not only planned
             if ((a.quoted and not same.quoted) or ((same.in_title or same.bracketed) and a.quoted == same.quoted and not a.generic)):
                 # the body's own wording names it better than a headline or a 【…】 heading does (not 主题宣传, though)
-                if not (same.in_title and not a.quoted and same.name not in a.name and heads is not None
-                        and _head_word(same.name, heads) and _written_apart(body, same.name, title_end, a.name_span)):
+                if not (same.in_title and not a.quoted and same.name not in a.name and head_ends is not None
+                        and _head_word(same.name, head_ends) and _written_apart(body, same.name, title_end, a.name_span)):
                     # (but a headline's name of the work, which the body writes too beside other words for
                     # it, stays: 开展警情回访工作 / 把警情回访作为…抓手,…开展电话回访; an event the police
                     # see through is no such name: 护航2023年高考 / 2023年高考如期举行,…开展高考安保工作)
@@ -672,19 +672,27 @@ def _written_apart(body: str, name: str, after: int, span: tuple[int, int]) -> b
     return False
 
 
-def _other_heads(a: Mention, b: Mention, heads: Optional[re.Pattern]) -> bool:
+def _other_heads(a: Mention, b: Mention, head_ends: Optional[re.Pattern]) -> bool:
     """Both names end in a head word, and the two heads share no word: two kinds of work
     (实战大练兵 / 警务实战技能大比武), however much of the rest of their names they share
     (集中返还 / 被盗电动车集中发还 share 集中: one kind)."""
-    if heads is None:
+    if head_ends is None:
         return False
-    ha, hb = _head_word(a.name, heads), _head_word(b.name, heads)
+    ha, hb = _head_word(a.name, head_ends), _head_word(b.name, head_ends)
     return bool(ha and hb) and _common(ha, hb) < 2
 
 
-def _head_word(name: str, heads: re.Pattern) -> str:
-    k = next((k for k in range(len(name)) if heads.fullmatch(name, k)), None)
+def _head_word(name: str, head_ends: re.Pattern) -> str:
+    k = last_head(name, head_ends)
     return name[k:] if k is not None else ""
+
+
+def last_head(name: str, head_ends: re.Pattern) -> Optional[int]:
+    """Where the longest head `name` ends with starts (the first offset k where a head runs to the
+    end): one search of the heads anchored at the end (rules.heads_end_re), not a fullmatch of the
+    heads at each offset."""
+    m = head_ends.search(name)
+    return m.start() if m else None
 
 
 def _fold_in_named(merged: list[Mention]) -> list[Mention]:

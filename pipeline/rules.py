@@ -295,6 +295,11 @@ class ActivityRules(BaseModel):
         return searchable(longest_word(self.heads))
 
     @cached_property
+    def heads_end_re(self):
+        """The heads at the end of a text: its search finds where the longest head a name ends with starts."""
+        return searchable("(?:" + longest_word(self.heads) + r")\Z")
+
+    @cached_property
     def compiled(self):
         return {k: searchable(getattr(self, k)) for k in ("head_modifiers", "left_cut", "not_after_head", "counted_after_head", "context_only", "not_activity",
                                                           "context_after", "generic_heads", "bare_heads", "introducing_verbs", "case_solved",

@@ -184,6 +184,7 @@ def test_finditer_from_literal_finds_what_finditer_finds_for_every_pattern_of_th
 def test_the_heads_tree_finds_what_the_alternation_of_the_heads_longest_first_finds(rules):
     """rules.activities.heads_re is longest_word(heads): the same spans as the plain alternation of
     the heads, longest first, for finditer, windowed search and fullmatch at every offset."""
+    from pipeline.activities import last_head
     from pipeline.read import read_all
 
     heads = rules.activities.heads
@@ -201,4 +202,6 @@ def test_the_heads_tree_finds_what_the_alternation_of_the_heads_longest_first_fi
         for s, e in spans:
             name = text[max(0, s - 6):e]
             assert [k for k in range(len(name)) if plain.fullmatch(name, k)] == [k for k in range(len(name)) if tree.fullmatch(name, k)]
+            for cut in (name, name[:-1], name + "\n", name + "工作"):  # (the longest head a name ends with: one search)
+                assert last_head(cut, rules.activities.heads_end_re) == next((k for k in range(len(cut)) if plain.fullmatch(cut, k)), None), cut
     assert found > 200
