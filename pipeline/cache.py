@@ -15,11 +15,11 @@ The folder is `$PRESSMETRICS_CACHE`, else `$XDG_CACHE_HOME/pressmetrics`, else
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import tempfile
 from functools import lru_cache
-import importlib.util
 from pathlib import Path
 from typing import Callable, TypeVar
 

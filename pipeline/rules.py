@@ -297,7 +297,7 @@ class ActivityRules(BaseModel):
     @cached_property
     def heads_end_re(self):
         """The heads at the end of a text: its search finds where the longest head a name ends with starts."""
-        return searchable("(?:" + longest_word(self.heads) + r")\Z")
+        return searchable(f"(?:{self.heads_re.pattern})\\Z")  # (the same tree, not built again)
 
     @cached_property
     def compiled(self):
