@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 NUM_PERM = 64
 BANDS, ROWS = 5, 11
@@ -78,6 +78,21 @@ def signature(text: str) -> list[int]:
     return numpy_signature(t)
 
 
+def packed_signature(text: str) -> bytes:
+    """signature(text) packed as bytes (`array("I")`'s: 4 bytes a value, this machine's byte
+    order): what a worker hands the driver, which indexes it and stores it as it is, in place of
+    64 Python ints to pickle, unpickle and convert (Index and store.py take either form)."""
+    t = "".join(text.split())
+    if _c is not None:
+        return _c.packed(t)
+    return array("I", numpy_signature(t)).tobytes()
+
+
+def unpacked(sig: bytes) -> list[int]:
+    """The values of a packed signature (packed_signature's bytes)."""
+    return array("I", sig).tolist()
+
+
 def numpy_signature(t: str) -> list[int]:
     """signature() of a text without whitespace, with numpy (when minhash.pyx is not built)."""
     import numpy as np
@@ -91,7 +106,11 @@ def numpy_signature(t: str) -> list[int]:
     return phv.min(axis=0).tolist()
 
 
-_BAND_BYTES = array("I").itemsize * ROWS
+if array("I").itemsize != 4:  # (C's unsigned int: 32 bits wherever CPython runs today)
+    raise ImportError("a signature's values are packed as 4-byte array('I') items")
+_BAND_BYTES = 4 * ROWS
+
+Signature = Union[bytes, Iterable[int]]  # packed (packed_signature) or its values (signature)
 
 
 class Index:
@@ -102,17 +121,17 @@ class Index:
         self._keys: dict[str, list[bytes]] = {}
 
     @staticmethod
-    def _band_keys(sig: Iterable[int]) -> list[bytes]:
-        b = array("I", sig).tobytes()  # (keys of this index only: any fixed width does)
+    def _band_keys(sig: Signature) -> list[bytes]:
+        b = sig if isinstance(sig, bytes) else array("I", sig).tobytes()
         return [b[i * _BAND_BYTES:(i + 1) * _BAND_BYTES] for i in range(BANDS)]
 
-    def query(self, sig: Iterable[int]) -> set[str]:
+    def query(self, sig: Signature) -> set[str]:
         out: set[str] = set()
         for band, key in zip(self._bands, self._band_keys(sig)):
             out |= band.get(key, set())
         return out
 
-    def insert(self, doc_id: str, sig: Iterable[int]) -> None:
+    def insert(self, doc_id: str, sig: Signature) -> None:
         """Index `doc_id` (replacing what an earlier signature of it indexed)."""
         self.remove(doc_id)
         keys = self._band_keys(sig)
@@ -128,8 +147,7 @@ class Index:
                 if not ids:
                     del band[key]
 
-    def twin(self, doc_id: str, sig: Iterable[int]) -> Optional[str]:
+    def twin(self, doc_id: str, sig: Signature) -> Optional[str]:
         """The first (by id) indexed article this signature is a near-duplicate candidate of."""
-        sig = list(sig)
         twins = sorted(d for d in self.query(sig) if d != doc_id)
         return twins[0] if twins else None

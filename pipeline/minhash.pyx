@@ -64,12 +64,25 @@ cdef inline int _utf8(uint32_t c, unsigned char *out):
 def signature(str t):
     """The MinHash of `t` (whitespace already removed) over its character 5-grams (one 5-gram,
     `t` itself, when it is shorter), as a list of ints."""
+    cdef uint32_t mins[64]
+    _minima(t, mins)
+    return [mins[k] for k in range(_N)]
+
+
+def packed(str t):
+    """signature(t) as bytes: its values as unsigned 32-bit ints in this machine's byte order
+    (array("I")'s), 4 bytes each; what an ingest worker hands the driver."""
+    cdef uint32_t mins[64]
+    _minima(t, mins)
+    return (<char *>mins)[:4 * _N]
+
+
+cdef void _minima(str t, uint32_t *mins) except *:
     cdef Py_ssize_t n = len(t), i, j, shingles
     cdef Py_UCS4 c
     cdef unsigned char buf[20]
     cdef int k, nb
     cdef uint32_t crc, h, v
-    cdef uint32_t mins[64]
     t.encode("utf-8")  # a lone surrogate cannot be encoded: the same error as dedupe's own code
     for k in range(_N):
         mins[k] = 0xFFFFFFFFU
@@ -91,4 +104,3 @@ def signature(str t):
             v = _A[k] * h + _B[k]
             if v < mins[k]:
                 mins[k] = v
-    return [mins[k] for k in range(_N)]

@@ -23,7 +23,7 @@ class Stored:
     article: Article
     sha1: str
     text: str
-    minhash: Optional[list[int]] = None
+    minhash: Optional[bytes] = None  # dedupe.packed_signature
     line: Optional[int] = None
 
 
@@ -36,6 +36,7 @@ ACTIVITY_COLUMNS = ("doc_id", "seq", "name", "type", "start_date", "end_date")
 TALLY_COLUMNS = ("doc_id", "seq", "category", "value", "unit", "approx", "breakdown", "activity", "date", "evidence",
                  "start_offset", "end_offset", "rule")
 DUPLICATE_OF = ARTICLE_COLUMNS.index("duplicate_of")  # None in a worker's row: the writing process knows the twins
+MINHASH = ARTICLE_COLUMNS.index("minhash")  # packed (bytes) in a worker's row: store.py unpacks the column at once
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Rows:
     doc_id: str
     path: Optional[str]
     line: Optional[int]
-    minhash: Optional[list[int]]
+    minhash: Optional[bytes]  # dedupe.packed_signature (as in `article`: store.py unpacks it)
     article: tuple
     activities: list[tuple]
     tallies: list[tuple]

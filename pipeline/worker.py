@@ -12,7 +12,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Optional
 
-from .dedupe import signature
+from .dedupe import packed_signature
 from .models import RawDoc, ReadError
 from .rows import Stored, content_sha1, rows_for
 from .rules import Rules, load_rules
@@ -49,7 +49,7 @@ def extract_one(raw: RawDoc):
         a = _analyse(raw, _RULES)
     except Exception as exc:  # one bad article never stops the batch
         return ReadError(path=raw.path, line=raw.line, reason=f"extraction failed: {type(exc).__name__}: {exc}")
-    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=signature(a.cleaned.body), line=raw.line)
+    it = Stored(article=a.article, sha1=content_sha1(raw.text), text=a.stored, minhash=packed_signature(a.cleaned.body), line=raw.line)
     return rows_for(it, _RULES.version)
 
 

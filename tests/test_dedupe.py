@@ -4,7 +4,7 @@ import random
 import pytest
 
 from pipeline import dedupe
-from pipeline.dedupe import NUM_PERM, Index, signature
+from pipeline.dedupe import NUM_PERM, Index, packed_signature, signature, unpacked
 
 STORY = ("鱼台县公安局组织全县12个派出所开展“双述双评”活动,全县公安机关召开26场报告会,106名民警向1600余名群众"
          "述职。活动期间,交警大队在城区增设7个岗点,共查处各类交通违法行为268起,查扣违章车辆5辆,行政拘留2人。")
@@ -44,6 +44,20 @@ def test_the_c_signature_is_the_numpy_signature():
         assert dedupe._c.signature(t) == dedupe.numpy_signature(t), repr(t)
     with pytest.raises(UnicodeEncodeError):  # a lone surrogate: the same error either way
         dedupe._c.signature("a\ud800bcdef")
+
+
+def test_a_packed_signature_holds_the_same_values_and_indexes_the_same():
+    """What a worker hands the driver (bytes) and what the database gives back (a list of ints)
+    are one signature: the same values, the same index keys, either way round."""
+    for text in (STORY, OTHER, "", "鱼台", " 鱼 台 县 公 安 局 "):
+        packed = packed_signature(text)
+        assert type(packed) is bytes and len(packed) == 4 * NUM_PERM
+        assert unpacked(packed) == signature(text)
+    idx = Index()
+    idx.insert("a", packed_signature(STORY))
+    idx.insert("b", signature(OTHER))
+    assert idx.query(signature(STORY)) == {"a"} and idx.query(packed_signature(OTHER)) == {"b"}
+    assert idx.twin("c", packed_signature("来源:济宁新闻网\n" + STORY)) == "a"
 
 
 def test_republished_copy_is_found_and_another_story_is_not():
