@@ -158,7 +158,10 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
             if pool:
                 pool.shutdown(wait=False, cancel_futures=True)
             raise
+    from . import arrow
     from .ingest import ingest
+
+    arrow.without_numpy()  # (this process only writes)
 
     show_bar = not quiet and sys.stderr.isatty()
     started = time.time()

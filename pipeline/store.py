@@ -8,6 +8,7 @@ every article whole or absent, and re-running it finishes the job.
 """
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ import duckdb
 if TYPE_CHECKING:
     import pyarrow as pa
 
+from .arrow import load as _arrow
 from .dbpath import StoreError, check_writable  # noqa: F401 (StoreError: the CLI takes it from here)
 from .models import ReadError
 from .rows import ACTIVITY_COLUMNS, ARTICLE_COLUMNS, DUPLICATE_OF, MINHASH, TALLY_COLUMNS, Rows
@@ -184,14 +186,6 @@ def clear_errors(con, paths: list[tuple[str, Optional[int]]]) -> None:
         con.unregister("ok_inputs")
 
 
-def _arrow():
-    """pyarrow, imported at the first write: opening the database need not wait for it (with
-    numpy, 0.1 s that an ingest's workers would otherwise spend waiting for their first articles)."""
-    import pyarrow
-
-    return pyarrow
-
-
 def _table(columns: list, schema: "pa.Schema") -> "pa.Table":
     """Columns of plain values (rows.py's order) as an Arrow table (no rows: an empty one)."""
     if not columns:
@@ -205,7 +199,6 @@ def _signatures(values: tuple) -> "pa.Array | tuple":
     """The `minhash` column from the workers' packed signatures (dedupe.packed_signature: bytes
     of 32-bit values, None for none) in one copy of their bytes: a fifth of what converting 64
     Python ints an article cost. Anything else (lists of values) is left to _table."""
-    import sys
     from itertools import accumulate
 
     if sys.byteorder != "little" or not all(v is None or type(v) is bytes for v in values):
@@ -214,7 +207,7 @@ def _signatures(values: tuple) -> "pa.Array | tuple":
     offsets = pa.array(list(accumulate((0 if v is None else len(v) >> 2 for v in values), initial=0)), pa.int32())
     flat = pa.Array.from_buffers(pa.uint32(), offsets[-1].as_py(), [None, pa.py_buffer(b"".join(filter(None, values)))])
     mask = pa.array([v is None for v in values]) if None in values else None
-    return pa.ListArray.from_arrays(offsets, flat.cast(pa.uint64()), mask=mask)
+    return pa.ListArray.from_arrays(offsets, flat, mask=mask)
 
 
 @cache
@@ -226,7 +219,7 @@ def _schemas() -> tuple["pa.Schema", "pa.Schema", "pa.Schema"]:
         "title": pa.string(), "published": pa.string(), "source": pa.string(), "agency": pa.string(),
         "region_level": pa.string(), "province": pa.string(), "city": pa.string(), "county": pa.string(), "adcode": pa.string(),
         "province_adcode": pa.string(), "city_adcode": pa.string(), "county_adcode": pa.string(),
-        "n_activities": pa.int32(), "n_tallies": pa.int32(), "duplicate_of": pa.string(), "minhash": pa.list_(pa.uint64()),
+        "n_activities": pa.int32(), "n_tallies": pa.int32(), "duplicate_of": pa.string(), "minhash": pa.list_(pa.uint32()),  # (32-bit values: the insert widens them to the column's UBIGINT)
         "rules_version": pa.string(), "extracted_at": pa.timestamp("us"), "text": pa.string(),
         "seq": pa.int32(), "name": pa.string(), "type": pa.string(), "start_date": pa.string(), "end_date": pa.string(),
         "category": pa.string(), "value": pa.float64(), "unit": pa.string(), "approx": pa.bool_(), "breakdown": pa.bool_(),

@@ -400,12 +400,14 @@ def test_a_new_database_is_opened_once_the_workers_have_their_articles(tmp_path)
             "    print('HANDED OUT', 'duckdb' in sys.modules, flush=True)\n"
             "    return done\n"
             "ingest._run = spy\n"
+            "import atexit; atexit.register(lambda: print('LOADED', 'pyarrow' in sys.modules, 'numpy' in sys.modules, flush=True))\n"
             f"sys.argv = ['pressmetrics', 'ingest', {str(CORPUS)!r}, '--db', {str(tmp_path / 'p.duckdb')!r}, '--workers', '2', '--quiet']\n"
             "cli.main()")
     first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
-    assert first[0] == "HANDED OUT False" and ", new " in first[-1] and "unchanged 0" in first[-1]
-    assert again[0] == "HANDED OUT True" and "new 0" in again[-1] and "updated 0" in again[-1]
+    assert first[0] == "HANDED OUT False" and ", new " in first[-2] and "unchanged 0" in first[-2]
+    assert again[0] == "HANDED OUT True" and "new 0" in again[-2] and "updated 0" in again[-2]
+    assert first[-1] == "LOADED True False"  # the driver wrote with pyarrow, and never loaded numpy (arrow.without_numpy)
     assert consistent(tmp_path / "p.duckdb")
 
 
@@ -430,3 +432,18 @@ def test_with_workers_the_database_is_checkpointed_before_the_last_batch(tmp_pat
         assert s.new == 30
     assert calls == [25]  # with the pool only, once, when 25 of the 30 are written
     assert snapshot(tmp_path / "w2.duckdb") == snapshot(tmp_path / "w1.duckdb")
+
+
+def test_pyarrow_without_numpy_writes_and_leaves_numpy_importable():
+    """arrow.without_numpy: pyarrow loads as if numpy were not installed (the database gets the
+    same rows), numpy still loads when something asks for it, and a process that has numpy loaded
+    already gets pyarrow as usual."""
+    code = ("import sys; from pipeline import arrow; arrow.without_numpy(); pa = arrow.load()\n"
+            "print('numpy' in sys.modules, pa.array([1, None], pa.int32()).to_pylist())\n"
+            "import numpy; print(numpy.arange(3).tolist())\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["False [1, None]", "[0, 1, 2]"]
+    code = ("import sys, numpy; from pipeline import arrow; arrow.without_numpy(); pa = arrow.load()\n"
+            "print(pa.array(numpy.arange(2)).to_pylist(), pa.array([5]).to_numpy().tolist())\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["[0, 1] [5]"]
