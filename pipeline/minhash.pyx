@@ -83,9 +83,10 @@ cdef void _minima(str t, uint32_t *mins) except *:
     cdef unsigned char buf[20]
     cdef int k, nb
     cdef uint32_t crc, h, v
+    cdef uint32_t m[64]
     t.encode("utf-8")  # a lone surrogate cannot be encoded: the same error as dedupe's own code
-    for k in range(_N):
-        mins[k] = 0xFFFFFFFFU
+    for k in range(64):
+        m[k] = 0xFFFFFFFFU
     shingles = n - 4 if n > 4 else 1
     for i in range(shingles):
         crc = 0xFFFFFFFFU
@@ -100,7 +101,10 @@ cdef void _minima(str t, uint32_t *mins) except *:
         h ^= h >> 13
         h *= 0xC2B2AE35U
         h ^= h >> 16
-        for k in range(_N):
+        # all 64 lanes (those past _N hold a = b = 0), the minimum taken without a branch: a loop
+        # the C compiler turns into vector code, four lanes at a time (half the signature's time)
+        for k in range(64):
             v = _A[k] * h + _B[k]
-            if v < mins[k]:
-                mins[k] = v
+            m[k] = v if v < m[k] else m[k]
+    for k in range(_N):
+        mins[k] = m[k]
