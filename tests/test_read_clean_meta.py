@@ -61,7 +61,20 @@ def test_bad_files_are_reported_not_raised(tmp_path):
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["bin.txt"]
     assert "20 MB" in reasons["big.txt"]
+    assert list(read_path(tmp_path))[0].reason.startswith("cannot read: ")  # (a folder given as a file)
 
+
+def test_a_file_longer_than_its_size_said_is_read_to_its_end(tmp_path, monkeypatch):
+    """Read with the OS's calls, sized by fstat: a file that grew between the two is read whole."""
+    import os
+
+    text = "鱼台县公安局开展交通整治。" * 5000
+    (tmp_path / "grew.txt").write_text(text, encoding="utf-8")
+    real = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((0,) * 6 + (100,) + (0,) * 3))
+    (doc,) = read_path(tmp_path / "grew.txt")
+    monkeypatch.setattr(os, "fstat", real)
+    assert doc.text == text
 
 
 def test_a_folder_names_the_documents_it_does_not_read_and_passes_over_page_files(tmp_path):
