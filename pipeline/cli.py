@@ -195,8 +195,23 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
     d = summary.as_dict()
     click.echo(f"{db_path}: read {d['read']}, new {d['new']}, unchanged {d['unchanged']}, updated {d['updated']}, "
                f"duplicate {d['duplicate']}, failed {d['failed']}, tallies stored {d['tallies']} ({secs:.1f} s, {workers} workers)")
+    if _ENTRY_POINT:  # the `pressmetrics` process itself: done
+        _leave(1 if summary.failed else 0)
     if summary.failed:
         sys.exit(1)
+
+
+def _leave(code: int) -> None:
+    """End this process now: its exit handlers run (the kept tables are saved; the workers and
+    the database are closed already) and its output is flushed, but the interpreter's teardown of
+    the objects an ingest leaves (rules, dictionaries, the index: ~0.02 s) is skipped."""
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 class _progress:
@@ -431,9 +446,14 @@ def validate_cmd(gold_dir, min_f1, fmt, rules_dir):
         sys.exit(1)
 
 
+_ENTRY_POINT = False  # True in the `pressmetrics` process (main), not for a caller of `cli` (CliRunner)
+
+
 def main():
     """Entry point: a bug shows as one line with what to report, never as a traceback.
     (DuckDB is not imported here: `ingest` forks its workers before it is loaded.)"""
+    global _ENTRY_POINT
+    _ENTRY_POINT = True
     try:
         cli(standalone_mode=False)
     except click.exceptions.Abort:

@@ -447,3 +447,20 @@ def test_pyarrow_without_numpy_writes_and_leaves_numpy_importable():
             "print(pa.array(numpy.arange(2)).to_pylist(), pa.array([5]).to_numpy().tolist())\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     assert out == ["[0, 1] [5]"]
+
+
+def test_the_command_ends_at_once_after_its_exit_handlers(tmp_path):
+    """`pressmetrics ingest` leaves without the interpreter's teardown, but only after the exit
+    handlers (kept tables saved) and with its output and exit code: 1 when an input failed."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    code = ("import atexit, sys; from pipeline import cli\n"
+            "atexit.register(lambda: print('HANDLERS RAN', flush=True))\n"
+            f"sys.argv = ['pressmetrics', 'ingest', {str(CORPUS / GOOD[0])!r}, {str(tmp_path / 'empty.txt')!r}, "
+            f"'--db', {str(tmp_path / 'e.duckdb')!r}, '--workers', '2']\n"
+            "cli.main()\n"
+            "print('NOT REACHED')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1 and "empty.txt: empty file" in done.stderr
+    assert done.stdout.splitlines()[-1] == "HANDLERS RAN"
+    assert "new 1," in done.stdout and "failed 1," in done.stdout and "NOT REACHED" not in done.stdout
+    assert consistent(tmp_path / "e.duckdb")
