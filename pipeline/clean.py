@@ -136,15 +136,29 @@ def _fold_table() -> dict[int, str]:
     return cached("fold-table", __file__, "", _build_fold_table)
 
 
+# the folded characters of nearly every text (full-width punctuation, the ideographic space): each
+# replaced by one `str.replace` over the text before the class finds the rest, so that the
+# commas and colons of a text are not looked up one by one (half of make_view's time)
+_COMMON_FOLDS = "，：；（）！？％\u3000"
+
+
 @lru_cache(maxsize=1)
 def _folder():
-    """The fold table applied the way `str.translate` would, four times faster: a class of the
-    characters it folds finds the few a text holds (its commas and colons, a traditional
-    character), and only those are looked up. (translate looks every character up.)"""
+    """The fold table applied the way `str.translate` would, four times faster: the common folds
+    with `str.replace`, then a class of the other characters it folds finds the few a text holds
+    (a traditional character), and only those are looked up. (translate looks every character
+    up.) The same text as one pass: no folded character is one the table folds again."""
     table = {chr(k): v for k, v in _fold_table().items()}
-    foldable = searchable("[" + re.escape("".join(sorted(table))) + "]")
+    common = tuple((c, table[c]) for c in _COMMON_FOLDS if c in table and table[c] not in table)
+    rest = sorted(c for c in table if c not in dict(common))
+    foldable = searchable("[" + re.escape("".join(rest)) + "]")
     get = table.__getitem__
-    return foldable, lambda m: get(m.group())
+
+    def fold(text: str) -> str:
+        for c, v in common:
+            text = text.replace(c, v)
+        return foldable.sub(lambda m: get(m.group()), text)
+    return fold
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -189,8 +203,7 @@ _ASCII_QUOTED = searchable(r'"([^"\n]{1,24})"')
 
 
 def make_view(stored: str) -> View:
-    foldable, fold_one = _folder()
-    folded = foldable.sub(fold_one, stored)
+    folded = _folder()(stored)
     if '"' in folded:  # "清源"专项行动: straight quotes in pairs, as “…” (one character for one)
         folded = _ASCII_QUOTED.sub(lambda m: "“" + m.group(1) + "”", folded)
     drops = _dropped(folded)

@@ -122,10 +122,12 @@ def test_traditional_characters_fold_to_the_common_simplified_form():
 def test_folding_finds_only_the_characters_it_folds_and_folds_them_as_translate_would():
     from pipeline.clean import _fold_table, _folder
 
-    text = "依託社區，打掉犯罪團夥７個（其中「斷卡」行动２起）；鱼台县公安局\u3000查处交通违法行为5起。ABC：１２３"
-    foldable, fold_one = _folder()
-    assert foldable.sub(fold_one, text) == text.translate(_fold_table())
-    assert foldable.sub(fold_one, "鱼台县公安局查处交通违法行为5起") == "鱼台县公安局查处交通违法行为5起"
+    text = "依託社區，打掉犯罪團夥７個（其中「斷卡」行动２起）；鱼台县公安局\u3000查处交通违法行为5起。ABC：１２３！？％"
+    fold = _folder()
+    assert fold(text) == text.translate(_fold_table())
+    assert fold("鱼台县公安局查处交通违法行为5起") == "鱼台县公安局查处交通违法行为5起"
+    every = "".join(sorted(map(chr, _fold_table()))) + "鱼台县，，：："
+    assert fold(every) == every.translate(_fold_table())  # (each folded character once, the common ones first or not)
 
 
 def test_an_article_spaced_around_its_numbers_reads_as_one_written_close(rules):
