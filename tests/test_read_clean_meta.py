@@ -7,7 +7,7 @@ from pipeline.extract import analyse
 from pipeline.models import RawDoc
 from pipeline.read import read_path
 
-from .conftest import raw
+from .conftest import CORPUS, raw
 
 ARTICLE = "鱼台县公安局开展交通整治\n2013-11-28 16:26 来源:大众网\n活动中,共查处交通违法行为268起,行政拘留2人。\n责任编辑:王磊"
 
@@ -520,3 +520,19 @@ def test_a_folder_is_listed_as_pathlib_lists_it(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     assert find_files(["."])[0] == [str(f) for f in sorted(Path(".").rglob("*")) if f.is_file() and str(f) in {os.path.relpath(e, root) for e in expected}]
     assert find_files(["./a.txt"])[0] == ["a.txt"]
+
+
+def test_a_dateline_is_tried_only_where_it_can_end_and_taken_off_as_before():
+    """_core tries the dateline pattern only on a paragraph with 电/讯 in its first 37 characters or
+    a colon in its first 13 (where the pattern's two alternatives must end): the same cores as
+    taking the pattern off every paragraph, over the corpus and at those limits."""
+    from pipeline.clean import _LEAD_PREFIX, _core, _unblanked
+
+    texts = [make_view(d.text).text for f in sorted(CORPUS.iterdir()) for d in read_path(f) if hasattr(d, "text")]
+    paragraphs = [p for t in texts for p in t.split("\n")]
+    assert len(paragraphs) > 5000 and sum("电" in p[:37] or "讯" in p[:37] for p in paragraphs) > 50
+    edge = "某" * 30 + "12月31日电 民警查处违法行为5起"
+    paragraphs += [edge, "某" + edge, "某" * 12 + ":正文", "某" * 13 + ":正文", "新华社北京3月1日电(记者 王五) 正文", "本报讯 正文", ""]
+    for p in paragraphs:
+        assert _core(p) == _unblanked(_LEAD_PREFIX.sub("", p.strip(), count=1)), p
+    assert _core(edge) == "民警查处违法行为5起" and _core("某" + edge) == _unblanked("某" + edge)
