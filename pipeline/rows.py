@@ -37,6 +37,7 @@ TALLY_COLUMNS = ("doc_id", "seq", "category", "value", "unit", "approx", "breakd
                  "start_offset", "end_offset", "rule")
 DUPLICATE_OF = ARTICLE_COLUMNS.index("duplicate_of")  # None in a worker's row: the writing process knows the twins
 MINHASH = ARTICLE_COLUMNS.index("minhash")  # packed (bytes) in a worker's row: store.py unpacks the column at once
+TEXT = ARTICLE_COLUMNS.index("text")  # UTF-8 bytes in a worker's row: store.py makes the column of them in one copy
 
 
 @dataclass
@@ -74,7 +75,7 @@ def rows_for(it: Stored, rules_version: str) -> Rows:
     art = (doc_id, it.sha1, a.path, it.line, a.url, a.title, a.published, a.source, a.agency,
            r.level if r else None, r.province if r else None, r.city if r else None, r.county if r else None,
            r.adcode if r else None, prov, city, county, len(a.activities), len(a.metrics),
-           None, it.minhash, rules_version, extracted_at, it.text)
+           None, it.minhash, rules_version, extracted_at, it.text.encode("utf-8"))
     starts = {x.name: x.start for x in a.activities}
     acts = [(doc_id, i, x.name, x.type, x.start, x.end) for i, x in enumerate(a.activities)]
     tals = [(doc_id, i, m.category, float(m.value), m.unit, m.approx, m.breakdown, m.activity,

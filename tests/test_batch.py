@@ -464,3 +464,22 @@ def test_the_command_ends_at_once_after_its_exit_handlers(tmp_path):
     assert done.stdout.splitlines()[-1] == "HANDLERS RAN"
     assert "new 1," in done.stdout and "failed 1," in done.stdout and "NOT REACHED" not in done.stdout
     assert consistent(tmp_path / "e.duckdb")
+
+
+def test_text_and_signature_columns_are_built_from_the_workers_bytes():
+    """store.py makes the `text` and `minhash` columns from the UTF-8 bytes and packed signatures
+    a worker hands over, in one copy: the same values as converting them one by one, None kept;
+    text as str and signatures as lists (a library caller's rows) are converted as before."""
+    import pyarrow as pa
+
+    from pipeline import store
+    from pipeline.dedupe import packed_signature, signature
+
+    texts = ["鱼台县公安局\n“护苗”行动", None, "", "abc"]
+    built = store._utf8(tuple(None if t is None else t.encode("utf-8") for t in texts))
+    assert built.to_pylist() == texts and built.null_count == 1
+    assert store._utf8(tuple(texts)) == tuple(texts)
+    sigs = store._signatures((packed_signature("鱼台县公安局"), None, packed_signature("民警")))
+    assert sigs.to_pylist() == [signature("鱼台县公安局"), None, signature("民警")]
+    assert store._signatures(([1, 2], None)) == ([1, 2], None)
+    assert pa.types.is_large_string(built.type)
