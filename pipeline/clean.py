@@ -150,7 +150,7 @@ def _folder():
     up.) The same text as one pass: no folded character is one the table folds again."""
     table = {chr(k): v for k, v in _fold_table().items()}
     common = tuple((c, table[c]) for c in _COMMON_FOLDS if c in table and table[c] not in table)
-    rest = sorted(c for c in table if c not in dict(common))
+    rest = sorted(set(table) - {c for c, _ in common})
     foldable = searchable("[" + re.escape("".join(rest)) + "]")
     get = table.__getitem__
 
