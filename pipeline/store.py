@@ -119,9 +119,9 @@ def write_batch(con, items: list[Rows], duplicates: dict[str, str], replacing: s
     tals = [row for it in items for row in it.tallies]
     art_cols = list(zip(*(it.article for it in items)))
     art_cols[DUPLICATE_OF] = [duplicates.get(it.doc_id) for it in items]
-    art_cols[MINHASH] = _signatures(art_cols[MINHASH])
-    art_cols[TEXT] = _utf8(art_cols[TEXT])
     pa, (article_schema, activity_schema, tally_schema) = _arrow(), _schemas()
+    for i, width in ((MINHASH, 4), (TEXT, 1)):
+        art_cols[i] = _bytes_column(art_cols[i], article_schema.field(i).type, width)
     art_t = _table(art_cols, article_schema)
     act_t = _table(list(zip(*acts)), activity_schema)
     tal_t = _table(list(zip(*tals)), tally_schema)
@@ -196,35 +196,25 @@ def _table(columns: list, schema: "pa.Schema") -> "pa.Table":
                                 schema=schema)
 
 
-def _utf8(values: tuple) -> "pa.Array | tuple":
-    """The `text` column from the workers' UTF-8 bytes (None for none) in one copy of them,
-    instead of encoding each text again (a fifth of the driver's conversions). Text as str is
-    left to _table."""
+def _bytes_column(values: tuple, typ: "pa.DataType", width: int) -> "pa.Array | tuple":
+    """A column of what workers hand over as bytes (None for none), made in one copy of them:
+    `text` (large_string) of UTF-8 bytes, width 1, and `minhash` (list of uint32) of packed
+    signatures (dedupe.packed_signature), width 4. The driver neither unpickles them into str
+    and ints nor converts them one by one (each ~40 ms a run). Values of another kind (str,
+    lists of ints: a library caller's rows) are left to _table."""
     from itertools import accumulate
 
-    if not all(v is None or type(v) is bytes for v in values):
-        return values
+    if not all(v is None or type(v) is bytes for v in values) or (width > 1 and sys.byteorder != "little"):
+        return values  # (Arrow's buffers are little-endian, as array("I")'s are here)
     pa = _arrow()
-    offsets = pa.array(list(accumulate((0 if v is None else len(v) for v in values), initial=0)), pa.int64())
-    data = pa.py_buffer(b"".join(filter(None, values)))
+    offset_type = pa.int64() if typ == pa.large_string() else pa.int32()  # (large: a batch may hold over 2 GB of text)
+    offsets = pa.array(list(accumulate((0 if v is None else len(v) // width for v in values), initial=0)), offset_type)
     valid = pa.array([v is not None for v in values], pa.bool_()).buffers()[1] if None in values else None
-    # (large_string: 64-bit offsets, so a batch may hold more than 2 GB of text)
-    return pa.LargeStringArray.from_buffers(len(values), offsets.buffers()[1], data, valid)
-
-
-def _signatures(values: tuple) -> "pa.Array | tuple":
-    """The `minhash` column from the workers' packed signatures (dedupe.packed_signature: bytes
-    of 32-bit values, None for none) in one copy of their bytes: a fifth of what converting 64
-    Python ints an article cost. Anything else (lists of values) is left to _table."""
-    from itertools import accumulate
-
-    if sys.byteorder != "little" or not all(v is None or type(v) is bytes for v in values):
-        return values  # (Arrow's buffers are little-endian: so are array("I")'s here)
-    pa = _arrow()
-    offsets = pa.array(list(accumulate((0 if v is None else len(v) >> 2 for v in values), initial=0)), pa.int32())
-    flat = pa.Array.from_buffers(pa.uint32(), offsets[-1].as_py(), [None, pa.py_buffer(b"".join(filter(None, values)))])
-    mask = pa.array([v is None for v in values]) if None in values else None
-    return pa.ListArray.from_arrays(offsets, flat, mask=mask)
+    data = pa.py_buffer(b"".join(filter(None, values)))
+    if width == 1:
+        return pa.Array.from_buffers(typ, len(values), [valid, offsets.buffers()[1], data])
+    items = pa.Array.from_buffers(typ.value_type, offsets[-1].as_py(), [None, data])
+    return pa.Array.from_buffers(typ, len(values), [valid, offsets.buffers()[1]], children=[items])
 
 
 @cache

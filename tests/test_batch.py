@@ -476,10 +476,11 @@ def test_text_and_signature_columns_are_built_from_the_workers_bytes():
     from pipeline.dedupe import packed_signature, signature
 
     texts = ["鱼台县公安局\n“护苗”行动", None, "", "abc"]
-    built = store._utf8(tuple(None if t is None else t.encode("utf-8") for t in texts))
-    assert built.to_pylist() == texts and built.null_count == 1
-    assert store._utf8(tuple(texts)) == tuple(texts)
-    sigs = store._signatures((packed_signature("鱼台县公安局"), None, packed_signature("民警")))
-    assert sigs.to_pylist() == [signature("鱼台县公安局"), None, signature("民警")]
-    assert store._signatures(([1, 2], None)) == ([1, 2], None)
-    assert pa.types.is_large_string(built.type)
+    built = store._bytes_column(tuple(None if t is None else t.encode("utf-8") for t in texts), pa.large_string(), 1)
+    assert built.to_pylist() == texts and built.null_count == 1 and built.type == pa.large_string()
+    assert store._bytes_column(tuple(texts), pa.large_string(), 1) == tuple(texts)
+    sigs = store._bytes_column((packed_signature("鱼台县公安局"), None, packed_signature("民警")), pa.list_(pa.uint32()), 4)
+    assert sigs.to_pylist() == [signature("鱼台县公安局"), None, signature("民警")] and sigs.null_count == 1
+    assert store._bytes_column(([1, 2], None), pa.list_(pa.uint32()), 4) == ([1, 2], None)
+    (full,) = store._bytes_column((packed_signature("民警"),), pa.list_(pa.uint32()), 4).to_pylist()
+    assert full == signature("民警")
