@@ -88,11 +88,6 @@ def packed_signature(text: str) -> bytes:
     return array("I", numpy_signature(t)).tobytes()
 
 
-def unpacked(sig: bytes) -> list[int]:
-    """The values of a packed signature (packed_signature's bytes)."""
-    return array("I", sig).tolist()
-
-
 def numpy_signature(t: str) -> list[int]:
     """signature() of a text without whitespace, with numpy (when minhash.pyx is not built)."""
     import numpy as np

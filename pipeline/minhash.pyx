@@ -101,12 +101,12 @@ cdef extern from *:
 
 
 cdef void _minima(str t, uint32_t *mins) except *:
+    """The 64 minima into `mins` (room for 64; the first _N are the signature)."""
     cdef Py_ssize_t n = len(t), i, j, shingles
     cdef Py_UCS4 c
     cdef unsigned char buf[20]
     cdef int k, nb
     cdef uint32_t crc, h
-    cdef uint32_t m[64]
     t.encode("utf-8")  # a lone surrogate cannot be encoded: the same error as dedupe's own code
     shingles = n - 4 if n > 4 else 1
     cdef uint32_t *hs = <uint32_t *>PyMem_Malloc(shingles * sizeof(uint32_t))
@@ -128,9 +128,7 @@ cdef void _minima(str t, uint32_t *mins) except *:
             h ^= h >> 16
             hs[i] = h
         for k in range(64):
-            m[k] = 0xFFFFFFFFU
-        pm_minima(m, _A, _B, hs, shingles)  # (all 64 lanes: those past _N hold a = b = 0)
+            mins[k] = 0xFFFFFFFFU
+        pm_minima(mins, _A, _B, hs, shingles)  # (all 64 lanes: those past _N hold a = b = 0)
     finally:
         PyMem_Free(hs)
-    for k in range(_N):
-        mins[k] = m[k]

@@ -36,7 +36,7 @@ ACTIVITY_COLUMNS = ("doc_id", "seq", "name", "type", "start_date", "end_date")
 TALLY_COLUMNS = ("doc_id", "seq", "category", "value", "unit", "approx", "breakdown", "activity", "date", "evidence",
                  "start_offset", "end_offset", "rule")
 DUPLICATE_OF = ARTICLE_COLUMNS.index("duplicate_of")  # None in a worker's row: the writing process knows the twins
-MINHASH = ARTICLE_COLUMNS.index("minhash")  # packed (bytes) in a worker's row: store.py unpacks the column at once
+MINHASH = ARTICLE_COLUMNS.index("minhash")  # packed (bytes) in a worker's row: store.py makes the column of them in one copy
 TEXT = ARTICLE_COLUMNS.index("text")  # UTF-8 bytes in a worker's row: store.py makes the column of them in one copy
 
 
@@ -49,7 +49,7 @@ class Rows:
     doc_id: str
     path: Optional[str]
     line: Optional[int]
-    minhash: Optional[bytes]  # dedupe.packed_signature (as in `article`: store.py unpacks it)
+    minhash: Optional[bytes]  # dedupe.packed_signature (as in `article`)
     article: tuple
     activities: list[tuple]
     tallies: list[tuple]
