@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Union
 
 from .festivals import festival_day
 from .patterns import finditer_from_literal, searchable
@@ -822,7 +822,7 @@ def dates_near(text: str, sentence: tuple[int, int], pos: int, published: Option
     return start, end
 
 
-def _previous_day(text: str, before: int, published: Optional[str]) -> Optional[str]:
+def _previous_day(text: str, before: int, published: Optional[str]) -> Union[str, "_Day", None]:
     """The last full day named in the 400 characters before `before` (a paragraph or two back),
     or the publication day when the day named last is 今天."""
     last, lo = None, max(0, before - 400)

@@ -12,7 +12,7 @@ that points back carries its activity to the next ones of its paragraph that nam
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 from .activities import Mention, settle
 from .patterns import searchable
@@ -106,7 +106,7 @@ def back_to_headline(body: str, positions: list[int], owners: list[Optional[int]
 
 
 def beyond_the_day(body: str, positions: list[int], owners: list[Optional[int]], mentions: list[Mention], sentences: Marks,
-                   longer_period: re.Pattern, type_res: tuple) -> list[Optional[int]]:
+                   longer_period: re.Pattern, type_res: Sequence) -> list[Optional[int]]:
     """A paragraph that opens with a stretch of time longer than a day (今年以来, 据悉,2024年…) and
     names no activity before its figures tells the bureau's work over that stretch: after a one-day
     event (6月26日…禁毒宣传活动 / 今年以来,…共破获毒品案件23起) its figures are no part of the event,

