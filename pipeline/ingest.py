@@ -58,12 +58,16 @@ def ingest(db, paths: list[str], rules: Rules, rules_dir: Optional[str] = None, 
     ingest shuts it down."""
     if pool is None:
         pool = start_pool(rules_dir, workers, rules)
+    collecting = gc.isenabled()
     try:
         return _ingest(db, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool)
     except BaseException:
         if pool:
             pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _ingest(db, paths, rules, workers, reextract, strict, progress, total_hint, batch_size, pool) -> Summary:
@@ -106,6 +110,10 @@ def _ingest(db, paths, rules, workers, reextract, strict, progress, total_hint, 
 
     if pool is not None:
         gc.freeze()  # the index and the rules live to the end: keep them out of the collector's scans
+        # and while the driver reads, hands over and writes, what it makes (rows, batches, Arrow
+        # tables) is freed by reference counting: no cycles for the collector to find, whose
+        # passes over the growing index and batch took 0.07 s of a 5,000-article run
+        gc.disable()
     if pool is None or strict:
         todo = list(wanted())  # read everything first: --strict extracts nothing when a file fails
         if strict and s.failed:

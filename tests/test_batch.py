@@ -389,6 +389,30 @@ def test_a_pool_extracts_while_the_driver_reads_and_counts_what_it_queued(tmp_pa
     assert table_rows(tmp_path / "p.duckdb", "SELECT count(*) FROM errors") == [(1,)]
 
 
+def test_the_driver_leaves_the_collector_off_while_it_writes_and_as_it_found_it_after(tmp_path):
+    """With workers, what the driver makes is freed by reference counting: the cyclic collector
+    is off while results come in (its passes over the growing index and batch cost 0.07 s of a
+    5,000-article run), on again afterwards, and left off when the caller had it off."""
+    import gc
+
+    from pipeline.ingest import ingest
+    from pipeline.store import open_db
+
+    synth.generate(tmp_path / "in", 6, seed=4)
+    rules = load_rules()
+    for caller_had_it in (True, False):
+        (gc.enable if caller_had_it else gc.disable)()
+        seen = []
+        con = open_db(tmp_path / f"gc-{caller_had_it}.duckdb")
+        try:
+            s = ingest(con, [str(tmp_path / "in")], rules, workers=2, progress=lambda d, n: seen.append(gc.isenabled()))
+        finally:
+            con.close()
+            after = gc.isenabled()
+            gc.enable()
+        assert (s.new, set(seen), after) == (6, {False}, caller_had_it)
+
+
 def test_a_new_database_is_opened_once_the_workers_have_their_articles(tmp_path):
     """A database the run creates holds nothing to compare with: the CLI hands the workers
     every article before it loads DuckDB and creates the file; an existing one is read first
