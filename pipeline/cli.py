@@ -194,7 +194,7 @@ def ingest_cmd(paths, db_path, workers, reextract, strict, quiet, batch_size, ru
         click.echo(f"failed {_where(e)}: {e.reason}", err=True)
     d = summary.as_dict()
     click.echo(f"{db_path}: read {d['read']}, new {d['new']}, unchanged {d['unchanged']}, updated {d['updated']}, "
-               f"duplicate {d['duplicate']}, failed {d['failed']}, tallies stored {d['tallies']} ({secs:.1f} s, {workers} workers)")
+               f"duplicate {d['duplicate']}, failed {d['failed']}, tallies stored {d['tallies']} ({secs:.1f} s, {workers} worker{'' if workers == 1 else 's'})")
     if _ENTRY_POINT:  # the `pressmetrics` process itself: done
         _leave(1 if summary.failed else 0)
     if summary.failed:

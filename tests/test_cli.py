@@ -26,6 +26,7 @@ def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "p.duckdb"
     r = run("ingest", CORPUS, "--db", path, "--workers", 1, "--quiet")
     assert r.exit_code == 0, r.output
+    assert r.output.rstrip().endswith(" s, 1 worker)")  # (one worker, not "1 workers")
     return path
 
 
