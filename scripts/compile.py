@@ -5,10 +5,11 @@
 
 Extraction is Python code that walks regex matches: about a quarter of its time is the
 interpreter's. Cython turns the same source, unchanged, into C, taking its annotations as types
-(0.55 → 0.70 of the segmentation floor untyped, 0.85 with the annotations; issue 6). The extension modules go to `pipeline/_compiled/`, with the SHA-1
-of each source they were built from; `pipeline/__init__.py` puts that folder ahead of the
-sources only while every one of those sources is unchanged, so an edited module is never
-shadowed by a stale build (run this again, or `make install`, to compile the edit).
+(0.55 → 0.70 of the segmentation floor untyped, 0.85 with the annotations; issue 6). The
+extension modules go to `pipeline/_compiled/`, with the SHA-1 of each source they were built
+from; `pipeline/__init__.py` puts that folder ahead of the sources only while every one of those
+sources is unchanged, so an edited module is never shadowed by a stale build (run this again,
+or `make install`, to compile the edit).
 
 Without a C compiler or Cython this says so and exits 0: the pure-Python modules give the same
 records, only slower. `PRESSMETRICS_PURE=1` ignores a build (for a profiler that reads lines).
