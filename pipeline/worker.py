@@ -53,6 +53,11 @@ def extract_one(raw: RawDoc):
     return rows_for(it, _RULES.version)
 
 
+def extract_chunk(raws: list[RawDoc]) -> list:
+    """extract_one over a chunk of articles (what the driver hands a worker at once)."""
+    return [extract_one(raw) for raw in raws]
+
+
 def start_pool(rules_dir: Optional[str], workers: int, rules: Optional[Rules] = None) -> Optional[ProcessPoolExecutor]:
     """The worker processes, started at once (None for one worker: the driver extracts).
 

@@ -508,3 +508,20 @@ def test_text_and_signature_columns_are_built_from_the_workers_bytes():
     assert store._bytes_column(([1, 2], None), pa.list_(pa.uint32()), 4) == ([1, 2], None)
     (full,) = store._bytes_column((packed_signature("民警"),), pa.list_(pa.uint32()), 4).to_pylist()
     assert full == signature("民警")
+
+
+def test_chunks_shrink_towards_the_end_so_that_the_workers_finish_together():
+    """The driver hands out 64 articles at a time, then fewer as the end nears (a quarter of each
+    worker's share of what is left, 4 at least): the last chunks are small, so neither worker waits
+    long for the other's last chunk. The chunks hold every article once, in order."""
+    from pipeline.ingest import CHUNK, MIN_CHUNK, _chunks
+
+    items = list(range(5000))
+    chunks = list(_chunks(iter(items), 5000, 2))
+    sizes = [len(c) for c in chunks]
+    assert [x for c in chunks for x in c] == items
+    assert sizes[0] == CHUNK and max(sizes) == CHUNK
+    assert sizes[-8:] == [MIN_CHUNK] * 8 and sizes == sorted(sizes, reverse=True)
+    # a handful of articles: one at a time, as before; more than estimated (a JSONL file): all taken
+    assert [len(c) for c in _chunks(iter(range(10)), 10, 2)] == [1] * 10
+    assert sum(map(len, _chunks(iter(range(900)), 300, 2))) == 900
