@@ -84,3 +84,28 @@ def test_the_modules_run_compiled_where_the_build_matches():
     for module in (extract, tallies, minhash, cspans):
         assert Path(module.__file__).parent == built, module.__file__
         assert not module.__file__.endswith(".py")
+    # with GCC, the build is profile-guided: a profiling run that broke would leave it plain, silently
+    manifest = json.loads((built / "sources.json").read_text(encoding="utf-8"))
+    if os.environ.get("CI") and _compile()._is_gcc(os.environ.get("CC") or "gcc"):
+        assert manifest.get("built", "").startswith("profile-guided"), manifest.get("built")
+
+
+def _compile():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("compile_script", ROOT / "scripts" / "compile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_profiling_run_extracts_every_article_of_the_folder(tmp_path):
+    """What the profile-guided build runs between its two builds (compile._TRAIN): every article of
+    a folder through a worker's extraction, the count printed (the build checks it)."""
+    (tmp_path / "a.txt").write_text("鱼台县公安局11月6日查处交通违法行为5起。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("某县公安局开展送法下乡活动,发放宣传资料300余份。", encoding="utf-8")
+    (tmp_path / "c.docx").write_bytes(b"PK")  # (a document it does not read: not counted)
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", _compile()._TRAIN, str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert (run.returncode, run.stdout.strip()) == (0, "2"), run.stderr[-500:]
