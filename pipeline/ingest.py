@@ -224,7 +224,7 @@ def _run(todo: Iterable[RawDoc], pool: Optional[ProcessPoolExecutor], rules: Rul
     return gen()
 
 
-CHUNK = 64  # articles a worker is handed at once (fewer near the end: _chunk_sizes)
+CHUNK = 64  # articles a worker is handed at once (fewer near the end: _chunk_size)
 MIN_CHUNK = 4
 
 
