@@ -127,11 +127,13 @@ def _profiled(modules: list, tmp: Path, jobs: int, log: Path, install) -> str:
     `make install`. The profile steers the compiler only: the code, and the records, are the same.
     Says how it was built; "" when it could not be (the caller builds without a profile)."""
     data = tmp / "profile"
+    counting = False  # the counting build is in place of OUT
     try:
         with _output_to(log):
             _build(modules, tmp, jobs, ("-fprofile-generate=" + str(data), "-fprofile-update=single"),
                    ("-fprofile-generate=" + str(data),))
         install()
+        counting = True
         run = subprocess.run([sys.executable, "-c", _TRAIN, str(PROFILE_CORPUS)], cwd=ROOT, capture_output=True, text=True,
                              env={**os.environ, "PRESSMETRICS_PURE": "0"}, timeout=600)
         trained = run.stdout.strip()
@@ -144,6 +146,10 @@ def _profiled(modules: list, tmp: Path, jobs: int, log: Path, install) -> str:
             _build(modules, tmp, jobs, ("-fprofile-use=" + str(data), "-fprofile-partial-training", "-Wno-missing-profile"))
     except (Exception, SystemExit):  # noqa: BLE001 (built again without a profile, which says what is wrong)
         return ""
+    except BaseException:  # interrupted (Ctrl-C): no build rather than the slower counting one
+        if counting:
+            remove()
+        raise
     return f"profile-guided: extraction of {trained} articles of {PROFILE_CORPUS.name}/"
 
 
